@@ -1,0 +1,75 @@
+"""The ``shadowtrace`` command: a click group of kebab-case verbs.
+
+Rows go to stdout, progress and diagnostics to stderr. Errors become one-line
+messages here and nowhere else; ``--debug`` shows the traceback instead.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import click
+
+from shadowtrace import __version__
+from shadowtrace.errors import ShadowtraceError
+from shadowtrace.store.store import DEFAULT_DATA_DIR, Store
+
+
+@dataclass
+class Context:
+    store: Store
+    debug: bool
+
+
+class _Group(click.Group):
+    """Turns shadowtrace errors and interrupts into one-line messages."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ShadowtraceError as exc:
+            if ctx.find_object(Context) and ctx.find_object(Context).debug:  # type: ignore[union-attr]
+                raise
+            click.echo(f"shadowtrace: error: {exc}", err=True)
+            ctx.exit(1)
+        except KeyboardInterrupt:
+            click.echo("shadowtrace: interrupted; the store is unchanged", err=True)
+            ctx.exit(130)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--data",
+    envvar="SHADOWTRACE_DATA",
+    default=DEFAULT_DATA_DIR,
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Data directory (env SHADOWTRACE_DATA).",
+)
+@click.option("--debug", is_flag=True, help="Show tracebacks instead of one-line errors.")
+@click.version_option(__version__, prog_name="shadowtrace")
+@click.pass_context
+def cli(ctx: click.Context, data: Path, debug: bool) -> None:
+    """Find the hidden lifelines of sanctioned states in raw public data."""
+    ctx.obj = Context(store=Store(data), debug=debug)
+
+
+def _register() -> None:
+    from shadowtrace.cli import ingest_cmd, sql_cmd
+
+    cli.add_command(ingest_cmd.ingest)
+    cli.add_command(sql_cmd.sql)
+
+
+_register()
+
+
+def main() -> None:
+    cli(prog_name="shadowtrace")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
