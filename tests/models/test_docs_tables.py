@@ -15,3 +15,11 @@ def test_every_column_is_documented() -> None:
     for table, schema in DECODED.items():
         missing = set(schema.names) - documented
         assert not missing, f"{table}: columns missing from docs/tables.md: {sorted(missing)}"
+
+
+def test_every_reject_cause_and_ignore_rule_is_documented() -> None:
+    from shadowtrace.ingest.stats import IGNORE_RULES, REJECT_CAUSES
+
+    text = (DOC.parent / "ingest.md").read_text()
+    for name in [*REJECT_CAUSES, *IGNORE_RULES]:
+        assert f"`{name}`" in text, f"docs/ingest.md does not explain {name!r}"

@@ -86,6 +86,7 @@ def _summary(report: IngestReport, root: Path) -> str:
     if report.ingested:
         out.append("")
         out.extend(_totals(total))
+        out.append("")
     out.append(
         f"{len(report.ingested)} source(s) ingested into {terminal_safe(str(root))}, "
         f"{len(report.duplicates)} duplicate(s) skipped"

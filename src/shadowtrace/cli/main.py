@@ -30,14 +30,30 @@ class _Group(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
+            raise
         except ShadowtraceError as exc:
-            if ctx.find_object(Context) and ctx.find_object(Context).debug:  # type: ignore[union-attr]
+            if _debug(ctx):
                 raise
             click.echo(f"shadowtrace: error: {exc}", err=True)
             ctx.exit(1)
         except KeyboardInterrupt:
             click.echo("shadowtrace: interrupted; the store is unchanged", err=True)
             ctx.exit(130)
+        except Exception as exc:
+            if _debug(ctx):
+                raise
+            click.echo(
+                f"shadowtrace: internal error: {type(exc).__name__}: {exc} "
+                "(rerun with --debug for the traceback, and please report it)",
+                err=True,
+            )
+            ctx.exit(70)
+
+
+def _debug(ctx: click.Context) -> bool:
+    obj = ctx.find_object(Context)
+    return bool(obj and obj.debug)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})

@@ -9,6 +9,7 @@ import sys
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 FORMATS = ("table", "csv", "json")
@@ -41,9 +42,19 @@ def render_table(table: pa.Table, *, max_width: int = 60) -> str:
     return "\n".join(lines)
 
 
+def _shortest_floats(table: pa.Table) -> pa.Table:
+    """float32 columns as the float64 that prints like them (14.1, not 14.100000381)."""
+    for i, f in enumerate(table.schema):
+        if pa.types.is_float32(f.type):
+            as_text = pc.cast(table.column(i), pa.string())
+            table = table.set_column(i, f.name, pc.cast(as_text, pa.float64()))
+    return table
+
+
 def write_rows(table: pa.Table, fmt: str, out: Any = None) -> None:
     """Write a table to ``out`` (stdout) in one of FORMATS."""
     out = out or sys.stdout
+    table = _shortest_floats(table)
     if fmt == "table":
         out.write(render_table(table) + "\n")
     elif fmt == "csv":

@@ -50,6 +50,9 @@ class Store:
 
     root: Path
 
+    def __post_init__(self) -> None:
+        self.root = Path(self.root).absolute()
+
     @property
     def catalog_path(self) -> Path:
         return self.root / CATALOG

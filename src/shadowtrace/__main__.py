@@ -1,0 +1,5 @@
+"""``python -m shadowtrace`` runs the command line."""
+
+from shadowtrace.cli.main import main
+
+main()

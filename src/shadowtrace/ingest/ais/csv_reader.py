@@ -1,0 +1,482 @@
+"""Decoded-AIS CSV (DMA, NOAA, exactEarth or a user mapping) -> positions, statics, rejects.
+
+Per block of whole lines: the lines are classified with NumPy over the raw
+bytes (header, blank, comment, control bytes or invalid UTF-8, wrong number of
+fields); the good ones are parsed by Polars with every column as text, and the
+fields converted by vectorised expressions. A row whose MMSI, time or any value
+cannot be what its column says is rejected with its raw line. Every line is
+counted once: decoded, rejected or ignored.
+
+A row gives a positions row, and a statics row when its static and voyage
+fields differ from the last statics row of its MMSI (DMA and NOAA repeat them
+on every row). Rows of static reports (exactEarth's messages 5 and 24) give
+the statics row only.
+"""
+
+from __future__ import annotations
+
+import codecs
+from collections.abc import Iterable, Iterator
+
+import numpy as np
+import numpy.typing as npt
+import polars as pl
+import pyarrow as pa
+
+from shadowtrace.errors import InputError
+from shadowtrace.ingest.ais.csv_formats import (
+    CSV_ONLY_FIELDS,
+    FIELD_TYPES,
+    FORMATS,
+    NOT_AVAILABLE,
+    VALID_RANGE,
+    ColumnMapping,
+    detect_csv_format,
+    header_names,
+)
+from shadowtrace.ingest.stats import IngestStats
+from shadowtrace.models.tables import MAX_REJECT_RAW_BYTES, POSITIONS, PROVENANCE, REJECTS, STATICS
+
+#: message types whose rows are positions (0: decoded CSV, type unknown)
+POSITION_TYPES = frozenset({0, 1, 2, 3, 4, 9, 11, 18, 19, 21, 27})
+#: static reports: their rows give a statics row only
+STATIC_TYPES = frozenset({5, 24})
+#: msg_type of the statics row a row gives: its own for a static report, its class's otherwise, else 0
+STATICS_TYPE = {1: 5, 2: 5, 3: 5, 5: 5, 18: 24, 19: 19, 21: 21, 24: 24}
+
+_CATEGORY_HEADS = [20, 40, 60, 70, 80, 90]
+_BOOLS = {"1": True, "0": False, "true": True, "false": False, "True": True, "False": False}
+_ISO_FORMATS = [
+    "%Y-%m-%dT%H:%M:%S%.f",
+    "%Y-%m-%d %H:%M:%S%.f",
+    "%Y-%m-%dT%H:%M:%S%.f%#z",
+    "%Y-%m-%d %H:%M:%S%.f%#z",
+]
+_PROVENANCE = {f.name for f in PROVENANCE}
+#: fields that make a statics row, and tell a new one from a repeat
+#: (not epfd and dte, which position reports carry too)
+_STATIC_SOURCES = [
+    *(f.name for f in STATICS if f.name not in _PROVENANCE | {"epfd", "dte", "part_num"}),
+    *CSV_ONLY_FIELDS.keys() - {"millisecond"},
+]
+
+# line status, by priority (a later one wins)
+_OK, _MISSING_FIELD, _NON_ASCII, _COMMENT, _BLANK, _HEADER = range(6)
+_STATUS_NAMES = {_MISSING_FIELD: "missing_field", _NON_ASCII: "non_ascii"}
+_IGNORE_NAMES = {_COMMENT: "comment", _BLANK: "blank", _HEADER: "header"}
+
+_Ints = npt.NDArray[np.int64]
+
+
+def decode_csv(
+    chunks: Iterable[tuple[bytes, int]],
+    source_id: int,
+    stats: IngestStats,
+    *,
+    fmt: str | None = None,
+    mapping: ColumnMapping | None = None,
+) -> Iterator[dict[str, pa.Table]]:
+    """Decode blocks of whole CSV lines (from ``line_chunks``); line 1 is the header.
+
+    The format is ``mapping`` if given, else the built-in ``fmt``, else the one
+    the header is recognised as. Yields per block the non-empty tables among
+    "positions", "statics" and "rejects".
+    """
+    decoder: _SourceDecoder | None = None
+    for block, first_line in chunks:
+        if decoder is None:
+            header = block.split(b"\n", 1)[0].rstrip(b"\r")
+            decoder = _SourceDecoder(_choose_mapping(header, fmt, mapping), header, source_id, stats)
+        tables = decoder.decode(block, first_line)
+        if tables:
+            yield tables
+
+
+def _choose_mapping(header: bytes, fmt: str | None, mapping: ColumnMapping | None) -> ColumnMapping:
+    if mapping is not None:
+        return mapping
+    name = fmt or detect_csv_format(header)
+    if name is None:
+        shown = header[:80].decode("utf-8", "replace")
+        raise InputError(
+            f"CSV header not recognised ({shown!r}); name its format ({', '.join(FORMATS)}) "
+            "or give a column mapping TOML"
+        )
+    if name not in FORMATS:
+        raise InputError(f"unknown CSV format {name!r}; use one of {', '.join(FORMATS)}")
+    return FORMATS[name]
+
+
+class _SourceDecoder:
+    """Decodes the blocks of one source; keeps the header and the last statics of each vessel."""
+
+    def __init__(self, mapping: ColumnMapping, header: bytes, source_id: int, stats: IngestStats) -> None:
+        names = header_names(header, mapping.delimiter) or []
+        missing = [column for column in mapping.columns.values() if column not in names]
+        if missing:
+            raise InputError(
+                f"the CSV header lacks the column(s) {', '.join(map(repr, missing))} of format "
+                f"{mapping.name!r}; check the format or the column mapping"
+            )
+        self._m = mapping
+        self._index = {name: names.index(column) for name, column in mapping.columns.items()}
+        self._n_fields = len(names)
+        self._header = header
+        self._source_id = source_id
+        self._stats = stats
+        self._last_statics = pl.DataFrame(schema={"mmsi": pl.Int32, "_part": pl.UInt8, "_hash": pl.UInt64})
+        stats.format = mapping.name
+
+    def decode(self, block: bytes, first_line: int) -> dict[str, pa.Table]:
+        arr = np.frombuffer(block, dtype=np.uint8)
+        starts, ends = _line_bounds(arr)
+        status = self._line_status(block, arr, starts, ends, first_line)
+        counts = np.bincount(status, minlength=6)
+        self._stats.lines_read += len(status)
+        for code, rule in _IGNORE_NAMES.items():
+            if counts[code]:
+                self._stats.ignored[rule] += int(counts[code])
+
+        good = np.flatnonzero(status == _OK)
+        rows = self._convert(self._read_fields(block, arr, starts, status, good), first_line + good)
+        accepted = rows.filter(pl.col("_cause").is_null())
+        bad_rows = rows.filter(pl.col("_cause").is_not_null()).select("line", "_cause")
+        rejected = [(line - first_line, cause) for line, cause in bad_rows.iter_rows()]
+        rejected += [
+            (int(i), _STATUS_NAMES[int(status[i])])
+            for i in np.flatnonzero(np.isin(status, list(_STATUS_NAMES)))
+        ]
+        tables = {
+            "positions": self._positions(accepted),
+            "statics": self._statics(accepted),
+            "rejects": self._rejects(block, starts, ends, first_line, sorted(rejected)),
+        }
+        self._stats.lines_decoded += accepted.height
+        self._stats.lines_rejected += len(rejected)
+        self._stats.rejects_by_cause.update(cause for _, cause in rejected)
+        self._stats.untimed_rows += accepted["ts"].null_count()
+        for name, table in tables.items():
+            self._stats.rows_by_table[name] += table.num_rows
+            if name != "rejects":
+                for count in table.column("msg_type").value_counts().to_pylist():
+                    self._stats.rows_by_type[count["values"]] += count["counts"]
+        return {name: table for name, table in tables.items() if table.num_rows}
+
+    # -- lines -------------------------------------------------------------------------------
+
+    def _line_status(
+        self, block: bytes, arr: npt.NDArray[np.uint8], starts: _Ints, ends: _Ints, first_line: int
+    ) -> npt.NDArray[np.int8]:
+        """One status per line: _OK, or why the line is rejected or ignored."""
+        status = np.full(len(starts), _OK, dtype=np.int8)
+        if not len(starts):
+            return status
+        bad_text = _bad_text_lines(block, arr, starts, ends)
+        status[~self._well_formed(block, arr, starts, bad_text)] = _MISSING_FIELD
+        status[bad_text] = _NON_ASCII
+        nonempty = ends > starts
+        status[nonempty & (arr[np.minimum(starts, len(arr) - 1)] == ord("#"))] = _COMMENT
+        blank = ~nonempty
+        for i in np.flatnonzero(nonempty & (status == _MISSING_FIELD)):
+            blank[i] = not block[starts[i] : ends[i]].strip()
+        status[blank] = _BLANK
+        same_length = np.flatnonzero(ends - starts == len(self._header))
+        status[[i for i in same_length if block[starts[i] : ends[i]] == self._header]] = _HEADER
+        if first_line == 1:
+            status[0] = _HEADER
+        return status
+
+    def _well_formed(
+        self, block: bytes, arr: npt.NDArray[np.uint8], starts: _Ints, bad_text: npt.NDArray[np.bool_]
+    ) -> npt.NDArray[np.bool_]:
+        """Lines holding exactly the header's number of fields (quoted fields obeying RFC 4180)."""
+        d = _re_char(self._m.delimiter)
+        if b'"' not in block:
+            separators = np.flatnonzero(arr == ord(self._m.delimiter))
+            per_line = np.diff(np.searchsorted(separators, np.append(starts, len(arr))))
+            return np.asarray(per_line == self._n_fields - 1)
+        lines = pa.Array.from_buffers(
+            pa.large_binary(),
+            len(starts),
+            [None, pa.py_buffer(np.append(starts, len(arr))), pa.py_buffer(block)],
+        )
+        text = pl.Series(lines).filter(pl.Series(~bad_text)).cast(pl.String).str.strip_suffix("\n")
+        field = f'(?:"(?:[^"]|"")*"|[^"{d}][^{d}]*|)'
+        well_formed = np.zeros(len(starts), dtype=np.bool_)
+        well_formed[~bad_text] = text.str.contains(
+            f"^{field}(?:{d}{field}){{{self._n_fields - 1}}}\r?$"
+        ).to_numpy()
+        return well_formed
+
+    def _read_fields(
+        self,
+        block: bytes,
+        arr: npt.NDArray[np.uint8],
+        starts: _Ints,
+        status: npt.NDArray[np.int8],
+        good: _Ints,
+    ) -> pl.DataFrame:
+        """The mapped fields of the good lines, as text (null when empty)."""
+        schema = {f"c{i}": pl.String for i in range(self._n_fields)}
+        if not len(good):
+            return pl.DataFrame(schema={name: pl.String for name in self._index})
+        if len(good) == len(starts) - good[0]:
+            data = block[starts[good[0]] :]  # the good lines are the block's tail
+        else:
+            keep = np.repeat(status == _OK, np.diff(np.append(starts, len(arr))))
+            data = arr[keep].tobytes()
+        raw = pl.read_csv(
+            data,
+            has_header=False,
+            separator=self._m.delimiter,
+            schema=schema,
+            null_values=list(self._m.null_values),
+        )
+        return raw.select(pl.col(f"c{i}").alias(name) for name, i in self._index.items())
+
+    # -- fields ------------------------------------------------------------------------------
+
+    def _convert(self, fields: pl.DataFrame, lines: _Ints) -> pl.DataFrame:
+        """The line number, the typed value of every mapped field and the reject cause (null if none).
+
+        Fields are first read as they are; only the rows that fail are read again with
+        their fields stripped of blanks (stripping every field is slow). A coded field
+        must match its vocabulary exactly.
+        """
+        fields = fields.with_columns(line=pl.Series(lines, dtype=pl.Int64))
+        rows = self._typed(fields, strip=False)
+        retry = rows["_cause"].is_not_null()
+        if not retry.any():
+            return rows
+        again = self._typed(fields.filter(retry), strip=True)
+        return pl.concat([rows.filter(~retry), again]).sort("line")
+
+    def _typed(self, fields: pl.DataFrame, strip: bool) -> pl.DataFrame:
+        if strip:
+            fields = fields.with_columns(_stripped(f, [*self._m.null_values, ""]) for f in self._m.columns)
+        parsed = fields.with_columns(self._parse(f).alias(f"_v_{f}") for f in self._m.columns)
+        return parsed.select(
+            "line", *(self._final(f).alias(f) for f in self._m.columns), self._cause().alias("_cause")
+        )
+
+    def _strict(self, name: str) -> bool:
+        """Whether a text the field cannot be read as rejects the row (coded and free text never do)."""
+        kind = FIELD_TYPES[name]
+        coded = name in self._m.values
+        return pa.types.is_timestamp(kind) or (
+            not coded and (pa.types.is_integer(kind) or pa.types.is_floating(kind))
+        )
+
+    def _parse(self, name: str) -> pl.Expr:
+        """A field's value: Float64 for numbers (n/a not yet nulled), else its own type."""
+        text = pl.col(name)
+        kind = FIELD_TYPES[name]
+        if name == "mmsi":
+            return pl.when(text.str.contains(r"^\d{1,9}$")).then(text).cast(pl.Int32, strict=False)
+        if pa.types.is_timestamp(kind):
+            return self._time(text)
+        if pa.types.is_string(kind):
+            stripped = text.str.strip_chars(" @")  # AIS pads text with "@"
+            return pl.when(stripped != "").then(stripped)
+        if pa.types.is_boolean(kind):
+            return text.replace_strict(_BOOLS, default=None, return_dtype=pl.Boolean)
+        if name in self._m.values:
+            return text.replace_strict(self._m.values[name], default=None, return_dtype=pl.Float64)
+        number = (text.str.strip_prefix("IMO") if name == "imo" else text).cast(pl.Float64, strict=False)
+        number = pl.when(number.is_finite()).then(number)
+        return number * self._m.scale[name] if name in self._m.scale else number
+
+    def _time(self, text: pl.Expr) -> pl.Expr:
+        fmt = self._m.time_format
+        if fmt in ("unix_s", "unix_ms"):
+            scale = 1000 if fmt == "unix_s" else 1
+            millis = (text.cast(pl.Float64, strict=False) * scale).round().cast(pl.Int64, strict=False)
+            return pl.from_epoch(millis, time_unit="ms").dt.replace_time_zone("UTC")
+        formats = _ISO_FORMATS if fmt == "iso" else [fmt]
+        return pl.coalesce(
+            text.str.to_datetime(f, time_unit="ms", time_zone="UTC", strict=False) for f in formats
+        )
+
+    def _final(self, name: str) -> pl.Expr:
+        """A field as stored: n/a values nulled, cast to its table type."""
+        value = pl.col(f"_v_{name}")
+        if name in NOT_AVAILABLE:
+            value = pl.when(value != NOT_AVAILABLE[name]).then(value)
+        if name == "msg_type":
+            value = value.fill_null(0)
+        if name == "ts" and "millisecond" in self._m.columns:
+            value = value + pl.duration(milliseconds=pl.col("_v_millisecond").fill_null(0).cast(pl.Int64))
+        return value.cast(_POLARS_TYPES[name], strict=False)
+
+    def _cause(self) -> pl.Expr:
+        """Why a row is rejected (null: it is not)."""
+        bad_values = [
+            pl.col(f).is_not_null() & pl.col(f"_v_{f}").is_null()
+            for f in self._m.columns
+            if f not in ("mmsi", "ts") and self._strict(f)
+        ]
+        bad_values += [
+            ~pl.col(f"_v_{f}").is_between(low, high) & (pl.col(f"_v_{f}") != NOT_AVAILABLE[f])
+            for f, (low, high) in VALID_RANGE.items()
+            if f in self._m.columns
+        ]
+        if "msg_type" in self._m.columns:
+            tabled = [float(t) for t in POSITION_TYPES | STATIC_TYPES]
+            bad_values.append(~pl.col("_v_msg_type").fill_null(0).is_in(tabled))
+        return (
+            pl.when(pl.col("mmsi").is_null())
+            .then(pl.lit("missing_field"))
+            .when(pl.col("_v_mmsi").is_null())
+            .then(pl.lit("bad_value"))
+            .when(pl.col("ts").is_not_null() & pl.col("_v_ts").is_null())
+            .then(pl.lit("bad_time"))
+            .when(pl.any_horizontal(pl.lit(False), *bad_values).fill_null(False))
+            .then(pl.lit("bad_value"))
+        )
+
+    # -- tables ------------------------------------------------------------------------------
+
+    def _positions(self, rows: pl.DataFrame) -> pa.Table:
+        if "msg_type" in self._m.columns:
+            rows = rows.filter(pl.col("msg_type").is_in(list(POSITION_TYPES)))
+        return self._table(rows, POSITIONS)
+
+    def _statics(self, rows: pl.DataFrame) -> pa.Table:
+        """Statics rows of the rows whose static fields changed since the last one of their MMSI."""
+        sources = [f for f in _STATIC_SOURCES if f in rows.columns]
+        if not sources:
+            return STATICS.empty_table()
+        keys = ["mmsi", "_part"]
+        part = (
+            pl.col("part_num").fill_null(255) if "part_num" in rows.columns else pl.lit(255, dtype=pl.UInt8)
+        )
+        rows = (
+            rows.filter(pl.any_horizontal(pl.col(sources).is_not_null()))
+            .with_columns(_part=part, _hash=pl.struct(sources).hash())
+            .join(self._last_statics, on=keys, how="left", suffix="_last", maintain_order="left")
+        )
+        previous = pl.coalesce(pl.col("_hash").shift(1).over(keys), "_hash_last")
+        changed = rows.filter(previous.is_null() | (previous != pl.col("_hash")))
+        self._last_statics = pl.concat([self._last_statics, rows.select(*keys, "_hash")]).unique(
+            subset=keys, keep="last", maintain_order=True
+        )
+        return self._table(changed.with_columns(_derived_statics(changed.columns)), STATICS)
+
+    def _table(self, rows: pl.DataFrame, schema: pa.Schema) -> pa.Table:
+        given = {
+            "source_id": pl.lit(self._source_id),
+            "line_last": pl.col("line"),
+            "msg_type": pl.col("msg_type") if "msg_type" in rows.columns else pl.lit(0),
+        }
+        columns = [
+            given.get(f.name, pl.col(f.name) if f.name in rows.columns else pl.lit(None))
+            .cast(_POLARS_TYPES[f.name])
+            .alias(f.name)
+            for f in schema
+        ]
+        return rows.select(columns).to_arrow().cast(schema)
+
+    def _rejects(
+        self, block: bytes, starts: _Ints, ends: _Ints, first_line: int, rejected: list[tuple[int, str]]
+    ) -> pa.Table:
+        return pa.table(
+            {
+                "source_id": [self._source_id] * len(rejected),
+                "line": [first_line + i for i, _ in rejected],
+                "cause": [cause for _, cause in rejected],
+                "raw": [
+                    block[starts[i] : min(ends[i], starts[i] + MAX_REJECT_RAW_BYTES)] for i, _ in rejected
+                ],
+            },
+            schema=REJECTS,
+        )
+
+
+def _line_bounds(arr: npt.NDArray[np.uint8]) -> tuple[_Ints, _Ints]:
+    """Start and end (past the last byte before ``\\r\\n`` or ``\\n``) of every line."""
+    newlines = np.flatnonzero(arr == ord("\n"))
+    starts = np.concatenate(([0], newlines + 1)).astype(np.int64)
+    ends = np.append(newlines, len(arr)).astype(np.int64)
+    if len(arr) == 0 or arr[-1] == ord("\n"):
+        starts, ends = starts[:-1], ends[:-1]
+    carriage = (ends > starts) & (arr[np.maximum(ends - 1, 0)] == ord("\r"))
+    return starts, ends - carriage
+
+
+def _bad_text_lines(
+    block: bytes, arr: npt.NDArray[np.uint8], starts: _Ints, ends: _Ints
+) -> npt.NDArray[np.bool_]:
+    """Lines holding control bytes (but tab) or invalid UTF-8."""
+    bad = np.zeros(len(starts), dtype=np.bool_)
+    terminators = len(arr) - int(np.sum(ends - starts))  # the \n and \r\n ending the lines
+    if np.count_nonzero(arr < 32) + block.count(b"\x7f") - block.count(b"\t") > terminators:
+        positions = np.flatnonzero(((arr < 32) & (arr != ord("\t"))) | (arr == 0x7F))
+        lines = np.searchsorted(starts, positions, side="right") - 1
+        bad[lines[positions < ends[lines]]] = True
+    if not block.isascii():
+        bad[_invalid_utf8_lines(block, starts)] = True
+    return bad
+
+
+def _invalid_utf8_lines(block: bytes, starts: _Ints) -> list[int]:
+    """Indexes of the lines that are not valid UTF-8, decoding each stretch of good lines once."""
+    bad: list[int] = []
+    view = memoryview(block)
+    position = 0
+    while position < len(block):
+        try:
+            codecs.utf_8_decode(view[position:], "strict", True)
+            break
+        except UnicodeDecodeError as exc:
+            line = int(np.searchsorted(starts, position + exc.start, side="right")) - 1
+            bad.append(line)
+            position = int(starts[line + 1]) if line + 1 < len(starts) else len(block)
+    return bad
+
+
+def _stripped(name: str, nulls: list[str]) -> pl.Expr:
+    """A text field stripped of blanks; empty or a "not available" text -> null."""
+    text = pl.col(name).str.strip_chars()
+    return pl.when(~text.is_in(nulls)).then(text).alias(name)
+
+
+def _derived_statics(columns: list[str]) -> list[pl.Expr]:
+    """Statics columns made from the CSV-only fields and the row's message type."""
+
+    def col(name: str) -> pl.Expr:
+        return pl.col(name) if name in columns else pl.lit(None, dtype=_POLARS_TYPES[name])
+
+    length, width, eta, cargo, ship_type = (
+        col("length_m"),
+        col("width_m"),
+        col("eta"),
+        col("cargo_category"),
+        col("ship_type"),
+    )
+    return [
+        col("msg_type").replace_strict(STATICS_TYPE, default=0, return_dtype=pl.UInt8).alias("msg_type"),
+        pl.coalesce(col("to_bow_m"), length).alias("to_bow_m"),
+        pl.coalesce(col("to_stern_m"), pl.when(length.is_not_null()).then(0)).alias("to_stern_m"),
+        pl.coalesce(col("to_port_m"), width).alias("to_port_m"),
+        pl.coalesce(col("to_starboard_m"), pl.when(width.is_not_null()).then(0)).alias("to_starboard_m"),
+        pl.coalesce(col("eta_month"), eta.dt.month()).alias("eta_month"),
+        pl.coalesce(col("eta_day"), eta.dt.day()).alias("eta_day"),
+        pl.coalesce(col("eta_hour"), eta.dt.hour()).alias("eta_hour"),
+        pl.coalesce(col("eta_minute"), eta.dt.minute()).alias("eta_minute"),
+        pl.when(ship_type.is_in(_CATEGORY_HEADS) & cargo.is_not_null())
+        .then(ship_type + cargo)
+        .otherwise(ship_type)
+        .alias("ship_type"),
+    ]
+
+
+def _re_char(char: str) -> str:
+    """A character as a literal in a Rust regex, inside or outside a class."""
+    return "\\" + char if char.isascii() and char.isprintable() and not char.isalnum() else char
+
+
+_POLARS_TYPES = dict(
+    pl.DataFrame(
+        pa.schema({**FIELD_TYPES, **{f.name: f.type for f in (*POSITIONS, *STATICS)}}).empty_table()
+    ).schema
+)
