@@ -525,7 +525,7 @@ def run(name: str, path: Path) -> dict[str, Any]:
 def count_lines(path: Path) -> int:
     n = 0
     with path.open("rb") as f:
-        while block := f.read(1 << 24):
+        while block := f.read(1 << 20):
             n += block.count(b"\n")
     return n
 

@@ -96,9 +96,12 @@ def test_known_source_by_sha(tmp_path: Path) -> None:
 
 def test_one_writer_at_a_time(tmp_path: Path) -> None:
     store = Store(tmp_path / "data")
-    with store.transaction("first"), pytest.raises(StoreError, match="another shadowtrace process"):
-        with store.transaction("second"):
-            pass
+    with (
+        store.transaction("first"),
+        pytest.raises(StoreError, match="another shadowtrace process"),
+        store.transaction("second"),
+    ):
+        pass
 
 
 def test_reading_a_missing_store_says_how_to_fix(tmp_path: Path) -> None:

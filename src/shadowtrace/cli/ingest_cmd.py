@@ -19,14 +19,16 @@ from shadowtrace.pipeline.sources import Source
 
 @click.command()
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--strict", is_flag=True, help="Stop at the first bad line (file:line: cause); store nothing.")
+@click.option("--strict", is_flag=True, help="Stop at the first bad line (file:line: cause), store nothing.")
 @click.option(
     "--mapping",
     type=click.Path(dir_okay=False, exists=True, path_type=Path),
     help="TOML column mapping for a CSV layout shadowtrace does not know (see docs/ingest.md).",
 )
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
-@click.option("--progress/--no-progress", default=None, help="Progress bar on stderr (default: on a terminal).")
+@click.option(
+    "--progress/--no-progress", default=None, help="Progress bar on stderr (default: when a terminal)."
+)
 @click.pass_obj
 def ingest(
     obj: Context, paths: tuple[str, ...], strict: bool, mapping: Path | None, fmt: str, progress: bool | None
@@ -104,7 +106,8 @@ def _totals(total: IngestStats) -> list[str]:
         out.append("rows by message type: " + ", ".join(
             f"{t}: {n:,}" for t, n in sorted(total.rows_by_type.items())))
     if total.rows_by_table:
-        out.append("rows by table: " + ", ".join(f"{t}: {n:,}" for t, n in sorted(total.rows_by_table.items())))
+        by_table = sorted(total.rows_by_table.items())
+        out.append("rows by table: " + ", ".join(f"{t}: {n:,}" for t, n in by_table))
     if total.rejects_by_cause:
         out.append("rejects by cause: " + ", ".join(
             f"{c}: {n:,}" for c, n in sorted(total.rejects_by_cause.items(), key=lambda kv: -kv[1])))

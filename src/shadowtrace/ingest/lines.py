@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import BinaryIO
+from typing import Protocol
+
+
+class Readable(Protocol):
+    """Anything with ``read(n) -> bytes``: files, decompressors, hashing wrappers."""
+
+    def read(self, n: int = -1, /) -> bytes: ...
+
 
 DEFAULT_CHUNK_BYTES = 8 << 20
 #: a longer line is cut to this length (the rest of it is skipped up to its newline),
@@ -12,7 +19,7 @@ MAX_LINE_BYTES = 1 << 20
 
 
 def line_chunks(
-    stream: BinaryIO, chunk_bytes: int = DEFAULT_CHUNK_BYTES, max_line_bytes: int = MAX_LINE_BYTES
+    stream: Readable, chunk_bytes: int = DEFAULT_CHUNK_BYTES, max_line_bytes: int = MAX_LINE_BYTES
 ) -> Iterator[tuple[bytes, int]]:
     """Yield ``(block, first_line)`` pairs covering the stream's lines exactly once.
 
@@ -21,7 +28,7 @@ def line_chunks(
     first line. Memory stays bounded by ``chunk_bytes`` plus ``max_line_bytes``.
     """
     if chunk_bytes < 1 or max_line_bytes < 1:
-        raise ValueError(f"chunk_bytes and max_line_bytes must be positive, got {chunk_bytes}, {max_line_bytes}")
+        raise ValueError(f"chunk_bytes and max_line_bytes must be positive: {chunk_bytes}, {max_line_bytes}")
     line_no = 1
     carry = b""
     skipping = False  # inside an overlong line, dropping bytes up to its newline

@@ -10,7 +10,9 @@ REJECT_CAUSES = {
     "checksum": "NMEA checksum does not match the sentence",
     "truncated": "sentence cut short: missing fields or checksum",
     "malformed": "a field of the sentence cannot be parsed (fragment numbers, fill bits...)",
-    "unknown_talker": "not an AIS talker (AI, AB, AD, AN, AR, AS, AT, AX, BS, SA)",
+    "unknown_talker": (
+        "not an AIS talker (AI, AB, AD, AN, AR, AS, AT, AX, BS, SA; national feeds' BY, SS, --, B0-B9)"
+    ),
     "oversize": "line longer than the limit for one NMEA line",
     "non_ascii": "bytes outside printable ASCII (binary garbage or invalid UTF-8)",
     "not_nmea": "text that is not an NMEA sentence",

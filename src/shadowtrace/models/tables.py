@@ -25,7 +25,7 @@ PROVENANCE = [
     pa.field("ts", TS),
     pa.field("station", pa.string()),
     pa.field("channel", pa.string()),
-    pa.field("msg_type", pa.uint8(), nullable=False),
+    pa.field("msg_type", pa.uint8(), nullable=False),  # AIS message type; 0: decoded CSV, type unknown
     pa.field("repeat", pa.uint8()),
     pa.field("mmsi", pa.int32(), nullable=False),
 ]
@@ -33,8 +33,8 @@ PROVENANCE = [
 #: position-bearing messages: 1, 2, 3 (class A), 4 and 11 (base station),
 #: 9 (SAR aircraft), 18 and 19 (class B), 21 (aid to navigation), 27 (long range)
 POSITIONS = pa.schema(
-    PROVENANCE
-    + [
+    [
+        *PROVENANCE,
         pa.field("lat", pa.float64()),
         pa.field("lon", pa.float64()),
         pa.field("sog_kn", pa.float32()),
@@ -63,8 +63,8 @@ POSITIONS = pa.schema(
 #: static and voyage reports: 5 (class A), 19 (class B extended), 21 (aid to
 #: navigation), 24 part A (part_num 0) and part B (part_num 1)
 STATICS = pa.schema(
-    PROVENANCE
-    + [
+    [
+        *PROVENANCE,
         pa.field("part_num", pa.uint8()),
         pa.field("ais_version", pa.uint8()),
         pa.field("imo", pa.int32()),  # 0 -> null
@@ -95,8 +95,8 @@ STATICS = pa.schema(
 
 #: every other message type, kept whole: never dropped
 OTHER = pa.schema(
-    PROVENANCE
-    + [
+    [
+        *PROVENANCE,
         pa.field("payload", pa.string(), nullable=False),  # armoured 6-bit payload, reassembled
         pa.field("fill_bits", pa.uint8(), nullable=False),
     ]

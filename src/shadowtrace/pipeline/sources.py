@@ -24,15 +24,18 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO, Any, cast
 
 from shadowtrace.errors import InputError
 
+#: a readable, closable byte stream (files, decompressors, zip members)
+Stream = io.BufferedIOBase | IO[bytes]
+
 #: magic bytes -> (name, wrap a raw stream in a decompressor)
-_COMPRESSED: dict[bytes, tuple[str, Callable[[BinaryIO], BinaryIO]]] = {
-    b"\x1f\x8b": ("gzip", lambda f: gzip.GzipFile(fileobj=f, mode="rb")),  # type: ignore[dict-item]
-    b"BZh": ("bzip2", lambda f: bz2.BZ2File(f, "rb")),  # type: ignore[dict-item]
-    b"\xfd7zXZ\x00": ("xz", lambda f: lzma.LZMAFile(f, "rb")),  # type: ignore[dict-item]
+_COMPRESSED: dict[bytes, tuple[str, Callable[[io.BufferedReader[Any]], Stream]]] = {
+    b"\x1f\x8b": ("gzip", lambda f: gzip.GzipFile(fileobj=f, mode="rb")),
+    b"BZh": ("bzip2", lambda f: bz2.BZ2File(f, "rb")),
+    b"\xfd7zXZ\x00": ("xz", lambda f: lzma.LZMAFile(f, "rb")),  # noqa: SIM115
 }
 
 
@@ -41,19 +44,19 @@ class Source:
     """One input. ``open()`` gives its decompressed content; ``size_bytes`` is as stored."""
 
     name: str
-    opener: Callable[[], BinaryIO]
+    opener: Callable[[], Stream]
     size_bytes: int | None
     sha256: str | None  # known up front for plain files, else computed while reading
     compression: str
 
-    def open(self) -> BinaryIO:
+    def open(self) -> Stream:
         return self.opener()
 
 
 class HashingReader(AbstractContextManager["HashingReader"]):
     """Reads a stream through, hashing every byte; ``head`` is served first."""
 
-    def __init__(self, stream: BinaryIO, head: bytes = b"") -> None:
+    def __init__(self, stream: Stream, head: bytes = b"") -> None:
         self._stream = stream
         self._head = head
         self._sha = hashlib.sha256(head)
@@ -110,7 +113,7 @@ def _file_sources(path: Path) -> Iterator[Source]:
                 sha = hashlib.file_digest(fh, "sha256").hexdigest()
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror})") from None
-    yield Source(str(path), lambda: _decompressing(open(path, "rb"))[1], size, sha, compression)
+    yield Source(str(path), lambda: _decompressing(open(path, "rb"))[1], size, sha, compression)  # noqa: SIM115
 
 
 def _zip_members(path: Path) -> Iterator[Source]:
@@ -121,17 +124,17 @@ def _zip_members(path: Path) -> Iterator[Source]:
         raise InputError(f"{path}: not a readable zip archive ({exc})") from None
     for info in members:
 
-        def opener(name: str = info.filename) -> BinaryIO:
+        def opener(name: str = info.filename) -> Stream:
             archive = zipfile.ZipFile(path)
-            return _decompressing(archive.open(name))[1]  # type: ignore[arg-type]
+            return _decompressing(archive.open(name))[1]
 
         yield Source(f"{path}!{info.filename}", opener, info.compress_size, None, "zip")
 
 
-def _decompressing(raw: BinaryIO) -> tuple[str, BinaryIO]:
+def _decompressing(raw: Stream) -> tuple[str, Stream]:
     """Recognise compressed content by its magic bytes; return (name, readable stream)."""
-    buffered: BinaryIO = raw if hasattr(raw, "peek") else io.BufferedReader(raw)  # type: ignore[arg-type]
-    head = buffered.peek(6)[:6]  # type: ignore[attr-defined]
+    buffered = raw if isinstance(raw, io.BufferedReader) else io.BufferedReader(cast(io.RawIOBase, raw))
+    head = buffered.peek(6)[:6]
     for magic, (name, wrap) in _COMPRESSED.items():
         if head.startswith(magic):
             return name, wrap(buffered)

@@ -50,6 +50,7 @@ import numpy.typing as npt
 from shadowtrace.errors import InputError
 
 __all__ = [
+    "FIELDS",
     "MAX_SINGLE_PAYLOAD",
     "PART_PAYLOAD",
     "POSITION_TYPES",
@@ -690,9 +691,10 @@ def _pack(parts: list[tuple[int, U64]], n: int) -> U8:
         off = end
     nchars = -(-total // 6)
     out = np.empty((n, nchars), dtype=np.uint8)
-    for j in range(nchars):
-        k = (6 * j) // 60
-        out[:, j] = (words[k] >> (60 * k + 54 - 6 * j)) & 63
+    for k in range(nwords):
+        lo, hi = 10 * k, min(10 * k + 10, nchars)
+        shifts = np.arange(54, 54 - 6 * (hi - lo), -6, dtype=np.uint64)
+        out[:, lo:hi] = (words[k][:, None] >> shifts[None, :]) & np.uint64(63)
     return out
 
 
@@ -899,6 +901,25 @@ def _const_seg(text: bytes, n: int) -> _Seg:
     return _Seg(np.broadcast_to(np.frombuffer(text, dtype=np.uint8), (n, len(text))))
 
 
+_DIGITS4: Final = np.frombuffer("".join(f"{i:04d}" for i in range(10_000)).encode(), dtype=np.uint8).reshape(
+    10_000, 4
+)
+
+
+def _fixed_digits(values: I64, width: int) -> U8:
+    """(n, width) decimal digits of values that all have ``width`` digits, four at a time."""
+    out = np.empty((values.shape[0], width), dtype=np.uint8)
+    end = width
+    v = values
+    while end > 0:
+        v, chunk = np.divmod(v, 10_000)
+        quad = _DIGITS4[chunk]
+        take = min(4, end)
+        out[:, end - take : end] = quad[:, 4 - take :]
+        end -= take
+    return out
+
+
 def _digits_seg(values: I64) -> _Seg:
     """Decimal digits of non-negative integers, left-aligned."""
     n = values.shape[0]
@@ -907,6 +928,8 @@ def _digits_seg(values: I64) -> _Seg:
     vmin = int(values.min()) if n else 0
     if vmin < 0:
         raise InputError(f"cannot write the negative number {vmin} in a sentence")
+    if n and vmin >= 10 ** (width - 1):  # the common case: every value has the same digits
+        return _Seg(_fixed_digits(values, width))
     ndig = np.ones(n, dtype=np.int64)
     for k in range(1, width):
         ndig += values >= 10**k
@@ -1129,44 +1152,46 @@ class AisEncoder:
             hi = min(i * PART_PAYLOAD, width) if nparts > 1 else width
             pay = _Seg(p.chars[:, lo:hi], None if nparts > 1 or (p.lengths == width).all() else p.lengths)
             fill_vals = p.fill if i == nparts else np.zeros(n, dtype=np.int64)
-            body = _hstack(
-                [
-                    _const_seg(f"{self._prefix},{nparts},{i},".encode(), n),
-                    seq if seq is not None else _const_seg(b"", n),
-                    _const_seg(b",", n),
-                    ch_seg,
-                    _const_seg(b",", n),
-                    pay,
-                    _const_seg(b",", n),
-                    _digits_seg(fill_vals),
-                ],
-                n,
-            )
-            tag_parts: list[_Seg] = []
-            if group is not None:
-                tag_parts += [_const_seg(f"g:{i}-{nparts}-".encode(), n), group]
-            if station_seg is not None:
-                tag_parts += [_const_seg(b",s:" if tag_parts else b"s:", n), station_seg]
-            if ts_seg is not None:
-                tag_parts += [_const_seg(b",c:" if tag_parts else b"c:", n), ts_seg]
-            line: list[_Seg] = []
-            if tag_parts:
-                tag = _hstack(tag_parts, n)
-                line += [
-                    _const_seg(b"\\", n),
-                    tag,
-                    _const_seg(b"*", n),
-                    _hex_seg(_xor(tag)),
-                    _const_seg(b"\\", n),
-                ]
-            line += [
-                _const_seg(b"!", n),
-                body,
-                _const_seg(b"*", n),
-                _hex_seg(_xor(body)),
-                _const_seg(self.eol.encode(), n),
+            body = [
+                _const_seg(f"{self._prefix},{nparts},{i},".encode(), n),
+                seq if seq is not None else _const_seg(b"", n),
+                _const_seg(b",", n),
+                ch_seg,
+                _const_seg(b",", n),
+                pay,
+                _const_seg(b",", n),
+                _digits_seg(fill_vals),
             ]
-            rows.append(_hstack(line, n))
+            tag: list[_Seg] = []
+            if group is not None:
+                tag += [_const_seg(f"g:{i}-{nparts}-".encode(), n), group]
+            if station_seg is not None:
+                tag += [_const_seg(b",s:" if tag else b"s:", n), station_seg]
+            if ts_seg is not None:
+                tag += [_const_seg(b",c:" if tag else b"c:", n), ts_seg]
+            # one matrix for the whole line; the checksums are XORs over column ranges of
+            # it (NUL padding is neutral), written into their two placeholder columns
+            line: list[_Seg] = []
+            spans: list[tuple[int, int, int]] = []  # (first, past-last, checksum column)
+            col = 0
+            for opening, content in ((b"\\", tag), (b"!", body)):
+                if not content:
+                    continue
+                line.append(_const_seg(opening, n))
+                start = col = col + 1
+                for seg in content:
+                    line.append(seg)
+                    col += seg.data.shape[1]
+                spans.append((start, col, col + 1))
+                line.append(_const_seg(b"*00\\" if opening == b"\\" else b"*00", n))
+                col += 4 if opening == b"\\" else 3
+            line.append(_const_seg(self.eol.encode(), n))
+            row = _hstack(line, n)
+            for first, past, at in spans:
+                cs = np.bitwise_xor.reduce(row.data[:, first:past], axis=1)
+                row.data[:, at] = _HEX_LUT[cs >> 4]
+                row.data[:, at + 1] = _HEX_LUT[cs & 15]
+            rows.append(row)
         return _block(rows, keys, n)
 
 

@@ -21,6 +21,7 @@ import fcntl
 import json
 import os
 import shutil
+import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -60,7 +61,7 @@ class Store:
     def exists(self) -> bool:
         return self.catalog_path.is_file()
 
-    def reader(self) -> catalog.sqlite3.Connection:
+    def reader(self) -> sqlite3.Connection:
         if not self.exists():
             raise StoreError(
                 f"{self.root} is not a shadowtrace data directory (no {CATALOG}); "
@@ -115,7 +116,7 @@ def _writer_lock(root: Path) -> Iterator[None]:
         fh.close()
 
 
-def _recover(root: Path, con: catalog.sqlite3.Connection) -> None:
+def _recover(root: Path, con: sqlite3.Connection) -> None:
     """Delete what interrupted transactions left behind: staging and unlisted files."""
     shutil.rmtree(root / "staging", ignore_errors=True)
     listed = {r["path"] for r in con.execute("SELECT path FROM files")}
@@ -140,7 +141,7 @@ class Transaction:
     """Writes of one command. Nothing is visible to readers before ``commit``."""
 
     store: Store
-    con: catalog.sqlite3.Connection
+    con: sqlite3.Connection
     txn: int
     _parts: dict[tuple[str, str, int], _Partition] = field(default_factory=dict)
     _files: int = 0

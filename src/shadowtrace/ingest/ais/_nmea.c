@@ -1489,14 +1489,20 @@ static int parse_tag(const char *s, const char *e, Tag *t, const char **after)
     return 0;
 }
 
-/* "!xxVDM" / "!xxVDO" with an AIS talker (REJECT_CAUSES["unknown_talker"]) */
+/*
+ * "!xxVDM" / "!xxVDO" with an AIS talker (REJECT_CAUSES["unknown_talker"]): the
+ * IEC 61162 AIS talkers, plus those real national feeds use for their own base
+ * stations and repeaters: "BY", "SS", "--" (Danish Maritime Authority) and
+ * "B0".."B9" (Norwegian Coastal Administration).
+ */
 static int ais_talker(const char *a)
 {
-    static const char *const T[] = {"AI", "AB", "AD", "AN", "AR", "AS", "AT", "AX", "BS", "SA"};
+    static const char *const T[] = {"AI", "AB", "AD", "AN", "AR", "AS", "AT", "AX",
+                                    "BS", "SA", "BY", "SS", "--"};
     for (size_t i = 0; i < sizeof(T) / sizeof(T[0]); i++)
         if (a[0] == T[i][0] && a[1] == T[i][1])
             return 1;
-    return 0;
+    return a[0] == 'B' && is_digit(a[1]);
 }
 
 /* s[0] == '!': 1 if the address is xxVDM / xxVDO (any talker, "--" included) */

@@ -113,9 +113,9 @@ _MAPPING_KEYS = ("name", "delimiter", "time_format", "null_values", "columns", "
 class ColumnMapping:
     """Which CSV column holds which field, and how its text is read.
 
-    ``values`` maps the texts of a coded field to codes; a text outside the map
-    is read as a number when it is one, and as null otherwise (so the msg_type
-    of an unnamed kind of station is 0: "decoded CSV, type unknown").
+    ``values`` maps the texts of a coded field to its codes; a text outside the
+    map reads as null (a msg_type as 0: "decoded CSV, type unknown"). ``scale``
+    multiplies a numeric field (a draught in decimetres: 0.1).
     """
 
     name: str
@@ -137,6 +137,10 @@ class ColumnMapping:
                     raise InputError(
                         f"{where}: [{section}] unknown field {name!r}; use one of {', '.join(FIELD_TYPES)}"
                     )
+        for section, fields in (("values", self.values), ("scale", self.scale)):
+            for name in fields:
+                if not (pa.types.is_integer(FIELD_TYPES[name]) or pa.types.is_floating(FIELD_TYPES[name])):
+                    raise InputError(f"{where}: [{section}] {name!r} is not a numeric field; remove it")
         if len(self.delimiter) != 1 or self.delimiter in '"\r\n':
             raise InputError(f"{where}: delimiter {self.delimiter!r} must be one character, not a quote")
         if self.time_format not in TIME_KEYWORDS and "%" not in self.time_format:

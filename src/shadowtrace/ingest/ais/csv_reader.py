@@ -8,9 +8,9 @@ cannot be what its column says is rejected with its raw line. Every line is
 counted once: decoded, rejected or ignored.
 
 A row gives a positions row, and a statics row when its static and voyage
-fields differ from the last statics row of its MMSI (DMA and NOAA repeat them
-on every row). Rows of static reports (exactEarth's messages 5 and 24) give
-the statics row only.
+fields differ from those of the last statics row of its MMSI that gave the
+same fields (DMA and NOAA repeat them on every row). Rows of static reports
+(exactEarth's messages 5 and 24) give the statics row only.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ from shadowtrace.ingest.ais.csv_formats import (
     detect_csv_format,
     header_names,
 )
+from shadowtrace.ingest.lines import MAX_LINE_BYTES
 from shadowtrace.ingest.stats import IngestStats
 from shadowtrace.models.tables import MAX_REJECT_RAW_BYTES, POSITIONS, PROVENANCE, REJECTS, STATICS
 
@@ -61,8 +62,8 @@ _STATIC_SOURCES = [
 ]
 
 # line status, by priority (a later one wins)
-_OK, _MISSING_FIELD, _NON_ASCII, _COMMENT, _BLANK, _HEADER = range(6)
-_STATUS_NAMES = {_MISSING_FIELD: "missing_field", _NON_ASCII: "non_ascii"}
+_OK, _MISSING_FIELD, _NON_ASCII, _OVERSIZE, _COMMENT, _BLANK, _HEADER = range(7)
+_STATUS_NAMES = {_MISSING_FIELD: "missing_field", _NON_ASCII: "non_ascii", _OVERSIZE: "oversize"}
 _IGNORE_NAMES = {_COMMENT: "comment", _BLANK: "blank", _HEADER: "header"}
 
 _Ints = npt.NDArray[np.int64]
@@ -80,7 +81,8 @@ def decode_csv(
 
     The format is ``mapping`` if given, else the built-in ``fmt``, else the one
     the header is recognised as. Yields per block the non-empty tables among
-    "positions", "statics" and "rejects".
+    "positions", "statics" and "rejects". ``stats`` is updated as lines are read;
+    ``rows_by_table`` is left to the caller, which sees the tables.
     """
     decoder: _SourceDecoder | None = None
     for block, first_line in chunks:
@@ -124,21 +126,30 @@ class _SourceDecoder:
         self._header = header
         self._source_id = source_id
         self._stats = stats
-        self._last_statics = pl.DataFrame(schema={"mmsi": pl.Int32, "_part": pl.UInt8, "_hash": pl.UInt64})
+        # hash of the last statics row by MMSI, part number and fields given (hashed too)
+        self._last_statics = pl.DataFrame(schema={"_key": pl.UInt64, "_hash": pl.UInt64})
         stats.format = mapping.name
+        # the expressions of _typed, built once
+        self._stripped = [_stripped(f, [*mapping.null_values, ""]) for f in mapping.columns]
+        self._parsed = [self._parse(f).alias(f"_v_{f}") for f in mapping.columns]
+        self._typed_columns = [
+            pl.col("line"),
+            *(self._final(f).alias(f) for f in mapping.columns),
+            self._cause().alias("_cause"),
+        ]
 
     def decode(self, block: bytes, first_line: int) -> dict[str, pa.Table]:
         arr = np.frombuffer(block, dtype=np.uint8)
         starts, ends = _line_bounds(arr)
         status = self._line_status(block, arr, starts, ends, first_line)
-        counts = np.bincount(status, minlength=6)
+        fields = self._read_fields(block, arr, starts, ends, status)
+        good = np.flatnonzero(status == _OK)
+        rows = self._convert(fields, first_line + good)
+        counts = np.bincount(status, minlength=len(_STATUS_NAMES) + len(_IGNORE_NAMES) + 1)
         self._stats.lines_read += len(status)
         for code, rule in _IGNORE_NAMES.items():
             if counts[code]:
                 self._stats.ignored[rule] += int(counts[code])
-
-        good = np.flatnonzero(status == _OK)
-        rows = self._convert(self._read_fields(block, arr, starts, status, good), first_line + good)
         accepted = rows.filter(pl.col("_cause").is_null())
         bad_rows = rows.filter(pl.col("_cause").is_not_null()).select("line", "_cause")
         rejected = [(line - first_line, cause) for line, cause in bad_rows.iter_rows()]
@@ -155,11 +166,9 @@ class _SourceDecoder:
         self._stats.lines_rejected += len(rejected)
         self._stats.rejects_by_cause.update(cause for _, cause in rejected)
         self._stats.untimed_rows += accepted["ts"].null_count()
-        for name, table in tables.items():
-            self._stats.rows_by_table[name] += table.num_rows
-            if name != "rejects":
-                for count in table.column("msg_type").value_counts().to_pylist():
-                    self._stats.rows_by_type[count["values"]] += count["counts"]
+        for name in ("positions", "statics"):
+            for count in tables[name].column("msg_type").value_counts().to_pylist():
+                self._stats.rows_by_type[count["values"]] += count["counts"]
         return {name: table for name, table in tables.items() if table.num_rows}
 
     # -- lines -------------------------------------------------------------------------------
@@ -167,17 +176,23 @@ class _SourceDecoder:
     def _line_status(
         self, block: bytes, arr: npt.NDArray[np.uint8], starts: _Ints, ends: _Ints, first_line: int
     ) -> npt.NDArray[np.int8]:
-        """One status per line: _OK, or why the line is rejected or ignored."""
+        """One status per line: _OK, or why the line is rejected or ignored.
+
+        The number of fields of unquoted lines is checked later, by _read_fields.
+        """
         status = np.full(len(starts), _OK, dtype=np.int8)
         if not len(starts):
             return status
         bad_text = _bad_text_lines(block, arr, starts, ends)
-        status[~self._well_formed(block, arr, starts, bad_text)] = _MISSING_FIELD
+        if b'"' in block:
+            status[~self._well_formed_quoted(block, arr, starts, bad_text)] = _MISSING_FIELD
         status[bad_text] = _NON_ASCII
+        status[ends - starts >= MAX_LINE_BYTES] = _OVERSIZE  # perhaps cut by line_chunks
+        first = arr[np.minimum(starts, len(arr) - 1)]
         nonempty = ends > starts
-        status[nonempty & (arr[np.minimum(starts, len(arr) - 1)] == ord("#"))] = _COMMENT
+        status[nonempty & (first == ord("#"))] = _COMMENT
         blank = ~nonempty
-        for i in np.flatnonzero(nonempty & (status == _MISSING_FIELD)):
+        for i in np.flatnonzero(nonempty & np.isin(first, (ord(" "), ord("\t")))):
             blank[i] = not block[starts[i] : ends[i]].strip()
         status[blank] = _BLANK
         same_length = np.flatnonzero(ends - starts == len(self._header))
@@ -186,38 +201,75 @@ class _SourceDecoder:
             status[0] = _HEADER
         return status
 
-    def _well_formed(
+    def _well_formed_quoted(
         self, block: bytes, arr: npt.NDArray[np.uint8], starts: _Ints, bad_text: npt.NDArray[np.bool_]
     ) -> npt.NDArray[np.bool_]:
-        """Lines holding exactly the header's number of fields (quoted fields obeying RFC 4180)."""
-        d = _re_char(self._m.delimiter)
-        if b'"' not in block:
-            separators = np.flatnonzero(arr == ord(self._m.delimiter))
-            per_line = np.diff(np.searchsorted(separators, np.append(starts, len(arr))))
-            return np.asarray(per_line == self._n_fields - 1)
+        """Lines holding the header's number of fields, quoted as RFC 4180 says."""
         lines = pa.Array.from_buffers(
             pa.large_binary(),
             len(starts),
             [None, pa.py_buffer(np.append(starts, len(arr))), pa.py_buffer(block)],
         )
         text = pl.Series(lines).filter(pl.Series(~bad_text)).cast(pl.String).str.strip_suffix("\n")
-        field = f'(?:"(?:[^"]|"")*"|[^"{d}][^{d}]*|)'
+        d = _re_char(self._m.delimiter)
+        field = f'(?:"(?:[^"]|"")*"|[^"{d}]*)'  # quotes only around a whole field
         well_formed = np.zeros(len(starts), dtype=np.bool_)
         well_formed[~bad_text] = text.str.contains(
             f"^{field}(?:{d}{field}){{{self._n_fields - 1}}}\r?$"
         ).to_numpy()
         return well_formed
 
+    def _count_fields(self, arr: npt.NDArray[np.uint8], starts: _Ints, status: npt.NDArray[np.int8]) -> None:
+        """Mark the unquoted _OK lines without the header's number of fields."""
+        separators = np.flatnonzero(arr == ord(self._m.delimiter))
+        per_line = np.diff(np.searchsorted(separators, np.append(starts, len(arr))))
+        status[(status == _OK) & (per_line != self._n_fields - 1)] = _MISSING_FIELD
+
+    def _separators_fit(
+        self,
+        block: bytes,
+        arr: npt.NDArray[np.uint8],
+        starts: _Ints,
+        ends: _Ints,
+        status: npt.NDArray[np.int8],
+    ) -> bool:
+        """Whether the _OK lines hold in all as many separators as they should (few other lines)."""
+        others = np.flatnonzero(status != _OK)
+        if len(others) > 64:
+            return False
+        separator = self._m.delimiter.encode()
+        total = np.count_nonzero(arr == separator[0])
+        total -= sum(block.count(separator, starts[i], ends[i]) for i in others)
+        return bool(total == (self._n_fields - 1) * (len(starts) - len(others)))
+
     def _read_fields(
         self,
         block: bytes,
         arr: npt.NDArray[np.uint8],
         starts: _Ints,
+        ends: _Ints,
         status: npt.NDArray[np.int8],
-        good: _Ints,
     ) -> pl.DataFrame:
-        """The mapped fields of the good lines, as text (null when empty)."""
-        schema = {f"c{i}": pl.String for i in range(self._n_fields)}
+        """The mapped fields of the _OK lines, as text (null when empty or a "not available" text).
+
+        Unquoted lines whose separators add up are read at once: Polars refuses a line with
+        too many fields, and so one with too few, as the counts add up. Otherwise, or then,
+        the fields are counted line by line (marking the lines that are wrong) first.
+        """
+        if b'"' not in block and not self._separators_fit(block, arr, starts, ends, status):
+            self._count_fields(arr, starts, status)
+        try:
+            return self._read_good_lines(block, arr, starts, status)
+        except (pl.exceptions.ComputeError, pl.exceptions.SchemaError):  # too many fields, too few first
+            if b'"' in block:
+                raise
+            self._count_fields(arr, starts, status)
+            return self._read_good_lines(block, arr, starts, status)
+
+    def _read_good_lines(
+        self, block: bytes, arr: npt.NDArray[np.uint8], starts: _Ints, status: npt.NDArray[np.int8]
+    ) -> pl.DataFrame:
+        good = np.flatnonzero(status == _OK)
         if not len(good):
             return pl.DataFrame(schema={name: pl.String for name in self._index})
         if len(good) == len(starts) - good[0]:
@@ -229,7 +281,7 @@ class _SourceDecoder:
             data,
             has_header=False,
             separator=self._m.delimiter,
-            schema=schema,
+            schema={f"c{i}": pl.String for i in range(self._n_fields)},
             null_values=list(self._m.null_values),
         )
         return raw.select(pl.col(f"c{i}").alias(name) for name, i in self._index.items())
@@ -253,37 +305,41 @@ class _SourceDecoder:
 
     def _typed(self, fields: pl.DataFrame, strip: bool) -> pl.DataFrame:
         if strip:
-            fields = fields.with_columns(_stripped(f, [*self._m.null_values, ""]) for f in self._m.columns)
-        parsed = fields.with_columns(self._parse(f).alias(f"_v_{f}") for f in self._m.columns)
-        return parsed.select(
-            "line", *(self._final(f).alias(f) for f in self._m.columns), self._cause().alias("_cause")
-        )
+            fields = fields.with_columns(self._stripped)
+        return fields.with_columns(self._parsed).select(self._typed_columns)
 
-    def _strict(self, name: str) -> bool:
-        """Whether a text the field cannot be read as rejects the row (coded and free text never do)."""
-        kind = FIELD_TYPES[name]
-        coded = name in self._m.values
-        return pa.types.is_timestamp(kind) or (
-            not coded and (pa.types.is_integer(kind) or pa.types.is_floating(kind))
-        )
+    def _kind(self, name: str) -> str:
+        """How a field's text is read: mmsi, time, text, flag, code (by its vocabulary) or number.
 
-    def _parse(self, name: str) -> pl.Expr:
-        """A field's value: Float64 for numbers (n/a not yet nulled), else its own type."""
-        text = pl.col(name)
+        A time or a number that cannot be read rejects the row; a text outside a
+        vocabulary or a flag reads as null.
+        """
         kind = FIELD_TYPES[name]
         if name == "mmsi":
-            return pl.when(text.str.contains(r"^\d{1,9}$")).then(text).cast(pl.Int32, strict=False)
+            return "mmsi"
         if pa.types.is_timestamp(kind):
-            return self._time(text)
+            return "time"
         if pa.types.is_string(kind):
-            stripped = text.str.strip_chars(" @")  # AIS pads text with "@"
-            return pl.when(stripped != "").then(stripped)
+            return "text"
         if pa.types.is_boolean(kind):
+            return "flag"
+        return "code" if name in self._m.values else "number"
+
+    def _parse(self, name: str) -> pl.Expr:
+        """A field's value; numbers as Float64 with n/a, NaN and infinities still in."""
+        text = pl.col(name)
+        kind = self._kind(name)
+        if kind == "mmsi":
+            return pl.when(text.str.contains(r"^\d{1,9}$")).then(text).cast(pl.Int32, strict=False)
+        if kind == "time":
+            return self._time(text)
+        if kind == "text":
+            return text.str.strip_chars(" @")  # AIS pads text with "@"
+        if kind == "flag":
             return text.replace_strict(_BOOLS, default=None, return_dtype=pl.Boolean)
-        if name in self._m.values:
+        if kind == "code":
             return text.replace_strict(self._m.values[name], default=None, return_dtype=pl.Float64)
         number = (text.str.strip_prefix("IMO") if name == "imo" else text).cast(pl.Float64, strict=False)
-        number = pl.when(number.is_finite()).then(number)
         return number * self._m.scale[name] if name in self._m.scale else number
 
     def _time(self, text: pl.Expr) -> pl.Expr:
@@ -298,10 +354,16 @@ class _SourceDecoder:
         )
 
     def _final(self, name: str) -> pl.Expr:
-        """A field as stored: n/a values nulled, cast to its table type."""
+        """A field as stored: empty text, NaN and n/a values nulled, cast to its table type."""
         value = pl.col(f"_v_{name}")
-        if name in NOT_AVAILABLE:
-            value = pl.when(value != NOT_AVAILABLE[name]).then(value)
+        kind = self._kind(name)
+        if kind == "text":
+            value = pl.when(value != "").then(value)
+        elif kind in ("number", "code"):
+            usable = value.is_finite()
+            if name in NOT_AVAILABLE:
+                usable = usable & (value != NOT_AVAILABLE[name])
+            value = pl.when(usable).then(value)
         if name == "msg_type":
             value = value.fill_null(0)
         if name == "ts" and "millisecond" in self._m.columns:
@@ -310,10 +372,14 @@ class _SourceDecoder:
 
     def _cause(self) -> pl.Expr:
         """Why a row is rejected (null: it is not)."""
+        unreadable = {
+            "time": lambda v: v.is_null(),
+            "number": lambda v: ~v.is_finite().fill_null(False),
+        }
         bad_values = [
-            pl.col(f).is_not_null() & pl.col(f"_v_{f}").is_null()
+            pl.col(f).is_not_null() & unreadable[self._kind(f)](pl.col(f"_v_{f}"))
             for f in self._m.columns
-            if f not in ("mmsi", "ts") and self._strict(f)
+            if f != "ts" and self._kind(f) in unreadable
         ]
         bad_values += [
             ~pl.col(f"_v_{f}").is_between(low, high) & (pl.col(f"_v_{f}") != NOT_AVAILABLE[f])
@@ -342,25 +408,33 @@ class _SourceDecoder:
         return self._table(rows, POSITIONS)
 
     def _statics(self, rows: pl.DataFrame) -> pa.Table:
-        """Statics rows of the rows whose static fields changed since the last one of their MMSI."""
+        """Statics rows of the rows whose static fields changed since the last statics row of
+        their MMSI that gave the same fields (and part number): DMA, for one, writes the
+        two parts of a class B static report on rows of their own, each with its fields.
+        """
         sources = [f for f in _STATIC_SOURCES if f in rows.columns]
         if not sources:
             return STATICS.empty_table()
-        keys = ["mmsi", "_part"]
-        part = (
-            pl.col("part_num").fill_null(255) if "part_num" in rows.columns else pl.lit(255, dtype=pl.UInt8)
+        given = [pl.col(f).is_not_null() for f in sources]
+        candidates = (
+            rows.select(
+                pl.int_range(pl.len()).alias("_row"),
+                pl.any_horizontal(given).alias("_any"),
+                _key=pl.struct(
+                    "mmsi", pl.col("part_num") if "part_num" in rows.columns else pl.lit(0), *given
+                ).hash(),
+                _hash=pl.struct(sources).hash(),
+            )
+            .filter("_any")
+            .join(self._last_statics, on="_key", how="left", suffix="_last", maintain_order="left")
         )
-        rows = (
-            rows.filter(pl.any_horizontal(pl.col(sources).is_not_null()))
-            .with_columns(_part=part, _hash=pl.struct(sources).hash())
-            .join(self._last_statics, on=keys, how="left", suffix="_last", maintain_order="left")
+        previous = pl.coalesce(pl.col("_hash").shift(1).over("_key"), "_hash_last")
+        changed = candidates.filter(previous.ne_missing(pl.col("_hash")))["_row"]
+        self._last_statics = pl.concat([self._last_statics, candidates.select("_key", "_hash")]).unique(
+            subset="_key", keep="last", maintain_order=True
         )
-        previous = pl.coalesce(pl.col("_hash").shift(1).over(keys), "_hash_last")
-        changed = rows.filter(previous.is_null() | (previous != pl.col("_hash")))
-        self._last_statics = pl.concat([self._last_statics, rows.select(*keys, "_hash")]).unique(
-            subset=keys, keep="last", maintain_order=True
-        )
-        return self._table(changed.with_columns(_derived_statics(changed.columns)), STATICS)
+        emitted = rows[changed]
+        return self._table(emitted.with_columns(_derived_statics(emitted.columns)), STATICS)
 
     def _table(self, rows: pl.DataFrame, schema: pa.Schema) -> pa.Table:
         given = {
@@ -408,9 +482,10 @@ def _bad_text_lines(
 ) -> npt.NDArray[np.bool_]:
     """Lines holding control bytes (but tab) or invalid UTF-8."""
     bad = np.zeros(len(starts), dtype=np.bool_)
+    control = ((arr < 32) & (arr != ord("\t"))) | (arr == 0x7F)
     terminators = len(arr) - int(np.sum(ends - starts))  # the \n and \r\n ending the lines
-    if np.count_nonzero(arr < 32) + block.count(b"\x7f") - block.count(b"\t") > terminators:
-        positions = np.flatnonzero(((arr < 32) & (arr != ord("\t"))) | (arr == 0x7F))
+    if np.count_nonzero(control) > terminators:
+        positions = np.flatnonzero(control)
         lines = np.searchsorted(starts, positions, side="right") - 1
         bad[lines[positions < ends[lines]]] = True
     if not block.isascii():
@@ -472,7 +547,9 @@ def _derived_statics(columns: list[str]) -> list[pl.Expr]:
 
 def _re_char(char: str) -> str:
     """A character as a literal in a Rust regex, inside or outside a class."""
-    return "\\" + char if char.isascii() and char.isprintable() and not char.isalnum() else char
+    return (
+        "\\" + char if char.isascii() and char.isprintable() and not (char.isalnum() or char == " ") else char
+    )
 
 
 _POLARS_TYPES = dict(

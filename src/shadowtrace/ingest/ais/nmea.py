@@ -14,9 +14,10 @@ What a line becomes (every line is counted exactly once):
   27 go to ``positions``; 5, 19, 21 and 24 to ``statics`` (19 and 21 to both);
   every other type (and type 24 with the undefined part numbers 2 and 3) whole
   to ``other``. Each line of a reassembled multipart message counts as decoded.
-- ignored: blank, comment (``#``), a line that only carries the time of the next
-  sentence (``$PGHP,1,...``, a bare tag block, a bare time such as
-  ``,1541030400``), an NMEA sentence that is not AIS (``$GPRMC``, ``!AIABK``).
+- ignored: blank (empty or spaces only), comment (``#``), a line that only
+  carries the time of the next sentence (``$PGHP,1,...``, a bare tag block, a
+  bare time such as ``,1541030400``), an NMEA sentence that is not AIS
+  (``$GPRMC``, ``!AIABK``).
 - rejected, with the causes of ``ingest.stats.REJECT_CAUSES``.
 
 Notes on choices:
