@@ -24,6 +24,7 @@ REJECT_CAUSES = {
     "missing_field": "CSV row lacks a required field",
     "bad_value": "CSV field holds a value that cannot be what the column says",
     "bad_time": "CSV time cannot be parsed",
+    "unsupported_type": "CSV row of a message type that has no position or static fields (kept raw here)",
 }
 
 #: rules by which a line is read but deliberately not decoded

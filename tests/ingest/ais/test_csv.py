@@ -193,7 +193,7 @@ def test_exactearth_static_reports_give_statics_only() -> None:
     _, tables = decode(shared("aisdb/test_data_20210701.csv").read_bytes())
     assert 105 not in rows_by_line(tables["positions"])
     causes = {row["cause"] for row in tables["rejects"].to_pylist()}
-    assert causes == {"bad_value"}  # messages 6, 8, 12, 20, 25, 26: no positions or statics
+    assert causes == {"unsupported_type"}  # messages 6, 8, 12, 20, 25, 26: no positions or statics
 
 
 @pytest.mark.parametrize("name", ["vessel24hpublic_fixed.csv", "1000rowspublic_fixed.csv"])

@@ -10,6 +10,7 @@ import io
 import os
 from functools import cache
 from itertools import pairwise
+from pathlib import Path
 
 import pyarrow as pa
 from hypothesis import HealthCheck, given, settings
@@ -46,9 +47,13 @@ SYNTHETIC = [
 ]
 
 
+#: the log shipped with the package: present even where the shared corpora are not
+SHIPPED_SAMPLE = Path(__file__).resolve().parents[3] / "src" / "shadowtrace" / "samples" / "sample.nmea"
+
+
 @cache
 def corpus() -> bytes:
-    parts = []
+    parts = [SHIPPED_SAMPLE.read_bytes().rstrip(b"\n")]
     for rel, n in SAMPLES.items():
         if (AIS_DATA / rel).is_file():
             lines = read_corpus(rel).split(b"\n")

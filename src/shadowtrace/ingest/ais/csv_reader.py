@@ -386,9 +386,10 @@ class _SourceDecoder:
             for f, (low, high) in VALID_RANGE.items()
             if f in self._m.columns
         ]
+        untabled = pl.lit(False)
         if "msg_type" in self._m.columns:
             tabled = [float(t) for t in POSITION_TYPES | STATIC_TYPES]
-            bad_values.append(~pl.col("_v_msg_type").fill_null(0).is_in(tabled))
+            untabled = pl.col("_v_msg_type").is_not_null() & ~pl.col("_v_msg_type").is_in(tabled)
         return (
             pl.when(pl.col("mmsi").is_null())
             .then(pl.lit("missing_field"))
@@ -398,6 +399,8 @@ class _SourceDecoder:
             .then(pl.lit("bad_time"))
             .when(pl.any_horizontal(pl.lit(False), *bad_values).fill_null(False))
             .then(pl.lit("bad_value"))
+            .when(untabled.fill_null(False))
+            .then(pl.lit("unsupported_type"))
         )
 
     # -- tables ------------------------------------------------------------------------------
