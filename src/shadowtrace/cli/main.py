@@ -73,9 +73,11 @@ def cli(ctx: click.Context, data: Path, debug: bool) -> None:
 
 
 def _register() -> None:
-    from shadowtrace.cli import ingest_cmd, sql_cmd
+    from shadowtrace.cli import demo_cmd, ingest_cmd, simulate_cmd, sql_cmd
 
+    cli.add_command(demo_cmd.demo)
     cli.add_command(ingest_cmd.ingest)
+    cli.add_command(simulate_cmd.simulate)
     cli.add_command(sql_cmd.sql)
 
 
