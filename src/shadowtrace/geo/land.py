@@ -76,6 +76,17 @@ def land_at_pixels(rows: npt.ArrayLike, cols: npt.ArrayLike) -> BoolArray:
     return is_land(*pixel_centre(r, c))
 
 
+def points_touch_land(lat: npt.ArrayLike, lon: npt.ArrayLike) -> BoolArray:
+    """Whether each point lies on a land pixel or on the edge or corner of one."""
+    y = (90.0 - np.atleast_1d(np.asarray(lat, dtype=np.float64))) * PIXELS_PER_DEG
+    x = (np.atleast_1d(np.asarray(lon, dtype=np.float64)) + 180.0) * PIXELS_PER_DEG
+    out = np.zeros(y.shape, dtype=np.bool_)
+    for dy in (-_EPS_PX, _EPS_PX):
+        for dx in (-_EPS_PX, _EPS_PX):
+            out |= land_at_pixels(np.floor(y + dy), np.floor(x + dx))
+    return out
+
+
 def land_near_pixels(rows: npt.ArrayLike, cols: npt.ArrayLike, halo_px: int = 0) -> BoolArray:
     """Whether any of the given mask pixels, or of those up to ``halo_px`` rows or columns away, is land."""
     r = np.clip(np.asarray(rows, dtype=np.int64).ravel(), 0, MASK_ROWS - 1)

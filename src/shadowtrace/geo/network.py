@@ -56,11 +56,7 @@ def marnet(avoid_passages: tuple[str, ...], link_step_km: float) -> Network:
     index = {node: k for k, node in enumerate(nodes)}
     lon = np.array([float(n[0]) for n in nodes])
     lat = np.array([float(n[1]) for n in nodes])
-    pairs = [
-        (index[a], index[b])
-        for a, b, data in graph.edges(data=True)
-        if data.get("passage") not in avoid_passages
-    ]
+    pairs = [(index[a], index[b]) for a, b, data in graph.edges(data=True) if data.get("passage") not in avoid_passages]
     ua, va = (np.array(x, dtype=np.int64) for x in zip(*pairs, strict=True))
     pieces = np.maximum(np.ceil(haversine_m(lat[ua], lon[ua], lat[va], lon[va]) / (link_step_km * 1000.0)), 1)
     pieces = pieces.astype(np.int64)
@@ -135,9 +131,7 @@ def approach(
             max(berth[0] - dlat, -89.9), min(berth[0] + dlat, 89.9), berth[1] - dlon, berth[1] + dlon, factor
         )
         search = GridSearch(grid, berth, coast_clearance_m, coast_penalty)
-        near = np.flatnonzero(
-            (np.abs(net.lat - berth[0]) <= dlat) & (np.abs(lon_step(berth[1], net.lon)) <= dlon)
-        )
+        near = np.flatnonzero((np.abs(net.lat - berth[0]) <= dlat) & (np.abs(lon_step(berth[1], net.lon)) <= dlon))
         gate_cost = search.cost_at(net.lat[near], berth[1] + lon_step(berth[1], net.lon[near]))
         reached = np.isfinite(gate_cost)
         if reached.any():

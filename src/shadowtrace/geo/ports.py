@@ -68,11 +68,11 @@ class Port:
     """A port: its listed position, a berth in the water inside it, and an anchorage off it.
 
     ``country`` is the ISO 3166 alpha-2 code (the first two letters of the UN/LOCODE). The berth is
-    the nearest sea point to the listed position (the position itself when it is at sea); the
-    anchorage is a sea point 2-5 km from the berth, as far from land as the sea there allows.
-    ``sea_access`` is False for a river or lake port with no sea in reach of the land mask (see
-    :class:`BerthSettings`): its berth and anchorage are then its listed position, and it cannot be
-    routed to.
+    the centre of the land-mask sea pixel nearest the listed position (of the pixel holding it,
+    when it is at sea: at most 0.65 km away); the anchorage is a sea point 2-5 km from the berth,
+    as far from land as the sea there allows. ``sea_access`` is False for a river or lake port with
+    no sea in reach of the land mask (see :class:`BerthSettings`): its berth and anchorage are then
+    its listed position, and it cannot be routed to.
     """
 
     locode: str
@@ -117,7 +117,9 @@ def place_port(record: PortRecord, settings: BerthSettings) -> Port:
         clat, clon = grid.centre(si, sj)
         d_m = haversine_m(record.lat, record.lon, clat, clon)
         i0, j0 = grid.cell(record.lat, record.lon)
-        if not sea[int(i0), int(j0)]:
+        if sea[int(i0), int(j0)]:
+            blat, blon = (float(x) for x in grid.centre(i0, j0))
+        else:
             k = int(np.argmin(d_m))
             blat, blon = float(clat[k]), float(clon[k])
         alat, alon = _anchorage(grid, sea, blat, blon, clat, clon, settings)

@@ -22,9 +22,11 @@ import numpy.typing as npt
 from shadowtrace.errors import InputError
 from shadowtrace.geo.land import (
     PIXELS_PER_DEG,
+    is_land,
     land_at_pixels,
     land_near_pixels,
     pixel_centre,
+    points_touch_land,
     segments_crossing_land,
     touched_pixels,
     unwrap_polyline_lon,
@@ -32,7 +34,7 @@ from shadowtrace.geo.land import (
 from shadowtrace.geo.network import Approach, Network, approach, join, marnet
 from shadowtrace.geo.ports import Port
 from shadowtrace.geo.seagrid import PIXEL_M, SeaGrid, pull_string, sea_path
-from shadowtrace.geo.sphere import FloatArray, course_deg, haversine_m, lon_step, wrap_lon
+from shadowtrace.geo.sphere import FloatArray, course_deg, densify, haversine_m, lon_step, wrap_lon
 
 
 @dataclass(frozen=True)
@@ -89,6 +91,14 @@ class RouteSettings:
             "to an end that is itself that near land (a berth, a strait)",
         },
     )
+    max_land_passage_km: float = field(
+        default=200.0,
+        metadata={
+            "unit": "km",
+            "help": "longest stretch of a network link over land kept where no sea path exists "
+            "(canals such as Suez, Panama or Kiel, and straits narrower than the land mask resolves)",
+        },
+    )
     avoid_passages: tuple[str, ...] = field(
         default=("northwest",),
         metadata={
@@ -101,19 +111,30 @@ class RouteSettings:
 
 @dataclass(frozen=True, eq=False)
 class Route:
-    """A polyline at sea from one port's berth to another's, with cumulative distance along it."""
+    """A polyline at sea from one port's berth to another's, with cumulative distance along it.
+
+    ``land_passages_m`` lists the (start, end) distances of the segments that cross land pixels:
+    canals and straits narrower than the land mask resolves. It is empty for most routes, and for
+    every route within the Sea of Japan or the Baltic.
+    """
 
     origin: str
     destination: str
     lat: FloatArray
     lon: FloatArray
     cum_m: FloatArray
+    land_passages_m: tuple[tuple[float, float], ...] = ()
 
     @classmethod
     def from_vertices(
-        cls, lat: npt.ArrayLike, lon: npt.ArrayLike, origin: str = "", destination: str = ""
+        cls,
+        lat: npt.ArrayLike,
+        lon: npt.ArrayLike,
+        origin: str = "",
+        destination: str = "",
+        land_segments: npt.ArrayLike = (),
     ) -> Route:
-        """The route through the given vertices (arrays are copied and made read-only)."""
+        """The route through the given vertices (copied, read-only); ``land_segments`` index land passages."""
         la = np.array(lat, dtype=np.float64, ndmin=1)
         lo = np.array(wrap_lon(lon), dtype=np.float64, ndmin=1)
         if la.size == 0 or la.shape != lo.shape:
@@ -123,7 +144,9 @@ class Route:
         cum = np.concatenate([[0.0], np.cumsum(haversine_m(la[:-1], lo[:-1], la[1:], lo[1:]))])
         for a in (la, lo, cum):
             a.flags.writeable = False
-        return cls(origin, destination, la, lo, cum)
+        seg = np.asarray(land_segments, dtype=np.int64).ravel()
+        passages = tuple((float(cum[k]), float(cum[k + 1])) for k in sorted(set(seg.tolist())))
+        return cls(origin, destination, la, lo, cum, passages)
 
     @property
     def length_m(self) -> float:
@@ -132,7 +155,9 @@ class Route:
 
     def reversed(self) -> Route:
         """The same route sailed the other way."""
-        return Route.from_vertices(self.lat[::-1], self.lon[::-1], self.destination, self.origin)
+        n = self.lat.size - 1
+        land = [n - 1 - int(np.searchsorted(self.cum_m, start)) for start, _ in self.land_passages_m]
+        return Route.from_vertices(self.lat[::-1], self.lon[::-1], self.destination, self.origin, land)
 
     def position_at(self, distance_m: npt.ArrayLike) -> tuple[FloatArray, FloatArray, FloatArray]:
         """(lat, lon, course_deg) at each distance along the route (clipped to its ends).
@@ -187,27 +212,57 @@ def _grid_detour(
     return None
 
 
+def _land_km(lat: FloatArray, lon: FloatArray) -> float:
+    """Length of a polyline over land, sampled every 500 m, in km."""
+    plat, plon, _ = densify(lat, lon, 500.0)
+    step_km = float(haversine_m(lat[:-1], lon[:-1], lat[1:], lon[1:]).sum()) / 1000.0 / max(plat.size - 1, 1)
+    return float(is_land(plat, plon).sum()) * step_km
+
+
+def _detour_of(
+    lat: FloatArray, lon: FloatArray, first: int, last: int, settings: RouteSettings
+) -> tuple[FloatArray, FloatArray] | None:
+    """The sea-grid replacement of segments ``first`` to ``last`` of a polyline, if there is one."""
+    run = slice(first, last + 2)
+    return _grid_detour(tuple(lat[run].tolist()), tuple(lon[run].tolist()), settings)
+
+
 def make_land_free(
     lat: FloatArray, lon: FloatArray, settings: RouteSettings, label: str = "route"
 ) -> tuple[FloatArray, FloatArray]:
-    """The polyline with every run of land-touching segments replaced by a sea-grid path."""
+    """The polyline with every run of land-touching segments replaced by a sea-grid path.
+
+    A segment the sea grid cannot replace is kept if it crosses at most ``max_land_passage_km`` of
+    land (a canal or a strait narrower than the land mask resolves); otherwise InputError.
+    """
+    kept: set[tuple[float, float, float, float]] = set()
     for _ in range(settings.max_repairs):
         bad = segments_crossing_land(lat, lon, step_m=None)
+        if kept:
+            keys = zip(lat[:-1], lon[:-1], lat[1:], lon[1:], strict=True)
+            bad &= np.array([k not in kept for k in keys], dtype=bool)
         if not bad.any():
             return lat, lon
         first = int(np.argmax(bad))
         last = first
         while last + 1 < bad.size and bad[last + 1]:
             last += 1
-        run = slice(first, last + 2)
-        detour = _grid_detour(tuple(lat[run].tolist()), tuple(lon[run].tolist()), settings)
-        if detour is None:
+        detour = _detour_of(lat, lon, first, last, settings)
+        if detour is None and last > first:  # mend what can be mended, one segment at a time
+            last = first
+            detour = _detour_of(lat, lon, first, last, settings)
+        if detour is not None:
+            lat = np.concatenate([lat[:first], detour[0], lat[last + 2 :]])
+            lon = np.concatenate([lon[:first], detour[1], lon[last + 2 :]])
+            continue
+        land_km = _land_km(lat[first : last + 2], lon[first : last + 2])
+        if land_km > settings.max_land_passage_km:
             raise InputError(
-                f"no sea passage found for the {label} near ({lat[first]:.4f}, {wrap_lon(lon[first]):.4f}); "
-                "one of its ports may lie on water the land mask does not connect to the sea"
+                f"no sea passage found for the {label} near ({lat[first]:.4f}, {wrap_lon(lon[first]):.4f}): "
+                f"it would cross {land_km:.0f} km of land; one of its ports may lie on water the land "
+                "mask does not connect to the sea"
             )
-        lat = np.concatenate([lat[:first], detour[0], lat[last + 2 :]])
-        lon = np.concatenate([lon[:first], detour[1], lon[last + 2 :]])
+        kept.add((lat[first], lon[first], lat[first + 1], lon[first + 1]))
     raise InputError(f"the {label} still crosses land after {settings.max_repairs} repairs")
 
 
@@ -239,10 +294,15 @@ def straighten(lat: FloatArray, lon: FloatArray, settings: RouteSettings) -> tup
     return lat[keep], lon[keep]
 
 
-def _dedupe(lat: FloatArray, lon: FloatArray) -> tuple[FloatArray, FloatArray]:
-    """The polyline without repeated consecutive vertices, its longitudes made continuous."""
+def _tidy(lat: FloatArray, lon: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """The polyline without repeats and without inner vertices on or at the edge of land pixels.
+
+    Longitudes are made continuous; the ends are kept as they are.
+    """
     lon = unwrap_polyline_lon(lon)
     keep = np.concatenate([[True], (np.diff(lat) != 0) | (np.diff(lon) != 0)])
+    keep[1:-1] &= ~points_touch_land(lat[1:-1], lon[1:-1])
+    keep[-1] = True
     return lat[keep], lon[keep]
 
 
@@ -297,15 +357,15 @@ def _cached_route(a: Port, b: Port, settings: RouteSettings) -> Route:
     label = f"route {a.locode}->{b.locode}"
     found: list[Route] = []
     direct = _direct(a, b, settings)
-    if direct is not None:
-        lat, lon = make_land_free(*_dedupe(*direct), settings, label)
-        lat, lon = straighten(lat, lon, settings)
-        found.append(Route.from_vertices(lat, lon, a.locode, b.locode))
+    paths = [] if direct is None else [direct]
     joined = join(_approach(a, settings), _approach(b, settings), _network(settings))
     if joined is not None:
-        lat, lon = make_land_free(*_dedupe(joined[0], joined[1]), settings, label)
+        paths.append((joined[0], joined[1]))
+    for path in paths:
+        lat, lon = make_land_free(*_tidy(*path), settings, label)
         lat, lon = straighten(lat, lon, settings)
-        found.append(Route.from_vertices(lat, lon, a.locode, b.locode))
+        land = np.flatnonzero(segments_crossing_land(lat, lon, step_m=None))
+        found.append(Route.from_vertices(lat, lon, a.locode, b.locode, land))
     if not found:
         raise InputError(
             f"no sea route from {a.locode} ({a.name}) to {b.locode} ({b.name}): the maritime network "

@@ -45,9 +45,7 @@ class SeaGrid:
     clearance_m: FloatArray
 
     @classmethod
-    def around(
-        cls, lat_min: float, lat_max: float, lon_min: float, lon_max: float, factor: int = 1
-    ) -> SeaGrid:
+    def around(cls, lat_min: float, lat_max: float, lon_min: float, lon_max: float, factor: int = 1) -> SeaGrid:
         """The grid covering a (lat, lon) box (``lon_max`` may exceed 180 to cross the antimeridian)."""
         per_deg = PIXELS_PER_DEG / factor
         r0 = max(math.floor((90.0 - lat_max) * per_deg), 0)
@@ -59,9 +57,7 @@ class SeaGrid:
         lat = 90.0 - (rows + 0.5) / PIXELS_PER_DEG
         lon = -180.0 + ((cols % MASK_COLS) + 0.5) / PIXELS_PER_DEG
         fine = is_land(lat[:, None], lon[None, :])
-        land = np.asarray(
-            fine.reshape(r1 - r0 + 1, factor, c1 - c0 + 1, factor).any(axis=(1, 3)), dtype=np.bool_
-        )
+        land = np.asarray(fine.reshape(r1 - r0 + 1, factor, c1 - c0 + 1, factor).any(axis=(1, 3)), dtype=np.bool_)
         mid_lat = math.radians((lat_min + lat_max) / 2.0)
         cell_m = (PIXEL_M * factor, PIXEL_M * factor * max(math.cos(mid_lat), 0.01))
         if land.any():

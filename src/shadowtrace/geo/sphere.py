@@ -32,9 +32,7 @@ def wrap_lon(lon: npt.ArrayLike) -> FloatArray:
     return (_f64(lon) + 180.0) % 360.0 - 180.0
 
 
-def haversine_m(
-    lat1: npt.ArrayLike, lon1: npt.ArrayLike, lat2: npt.ArrayLike, lon2: npt.ArrayLike
-) -> FloatArray:
+def haversine_m(lat1: npt.ArrayLike, lon1: npt.ArrayLike, lat2: npt.ArrayLike, lon2: npt.ArrayLike) -> FloatArray:
     """Great-circle distance in metres between (lat1, lon1) and (lat2, lon2)."""
     p1, p2 = np.radians(_f64(lat1)), np.radians(_f64(lat2))
     dp = p2 - p1
@@ -44,9 +42,7 @@ def haversine_m(
     return result
 
 
-def bearing_deg(
-    lat1: npt.ArrayLike, lon1: npt.ArrayLike, lat2: npt.ArrayLike, lon2: npt.ArrayLike
-) -> FloatArray:
+def bearing_deg(lat1: npt.ArrayLike, lon1: npt.ArrayLike, lat2: npt.ArrayLike, lon2: npt.ArrayLike) -> FloatArray:
     """Initial great-circle bearing in degrees from (lat1, lon1) towards (lat2, lon2)."""
     p1, p2 = np.radians(_f64(lat1)), np.radians(_f64(lat2))
     dl = np.radians(_f64(lon2) - _f64(lon1))

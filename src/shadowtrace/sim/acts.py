@@ -24,9 +24,17 @@ from shadowtrace.sim.scenario import ACT_KINDS, LOOK_ALIKES, Scenario
 
 #: vessels each act needs
 VESSELS_PER_ACT: Final = {
-    "declared_elsewhere": 1, "dark_delivery": 1, "sts_transfer": 2, "identity_change": 1, "shared_mmsi": 2,
-    "position_jump": 1, "late_destination_update": 1, "announced_diversion": 1, "open_sea_gap": 1,
-    "pilot_alongside": 2, "bunker_alongside": 2,
+    "declared_elsewhere": 1,
+    "dark_delivery": 1,
+    "sts_transfer": 2,
+    "identity_change": 1,
+    "shared_mmsi": 2,
+    "position_jump": 1,
+    "late_destination_update": 1,
+    "announced_diversion": 1,
+    "open_sea_gap": 1,
+    "pilot_alongside": 2,
+    "bunker_alongside": 2,
 }
 
 
@@ -54,7 +62,7 @@ def act_schedule(scenario: Scenario, vessels: int, days: float) -> list[tuple[st
     specs = [s for s in scenario.acts if s.rate > 0]
     order: list[tuple[str, str]] = [(s.kind, v) for s in specs for v in s.variants]
     for s in specs:
-        extra = int(round(s.rate * vessels / 100.0 * days / 30.0)) - len(s.variants)
+        extra = round(s.rate * vessels / 100.0 * days / 30.0) - len(s.variants)
         order += [(s.kind, s.variants[i % len(s.variants)]) for i in range(max(0, extra))]
     budget = int(vessels * 0.6)
     out = []
@@ -69,8 +77,9 @@ def act_schedule(scenario: Scenario, vessels: int, days: float) -> list[tuple[st
 class Stage:
     """Stages acts: creates the vessels they need and builds their plans."""
 
-    def __init__(self, world: World, registry: Registry, next_idx: Callable[[], int],
-                 covered: Callable[[Any, Any], Any]) -> None:
+    def __init__(
+        self, world: World, registry: Registry, next_idx: Callable[[], int], covered: Callable[[Any, Any], Any]
+    ) -> None:
         self.w = world
         self.reg = registry
         self.next_idx = next_idx
@@ -153,17 +162,49 @@ class Stage:
         v.laden = False
         it.trade_until(self.w.T)
         port = self.w.ports[kp]
-        facts = {"mmsi": v.identity.mmsi, "imo": v.identity.imo, "departed": o, "departed_at": t0,
-                 "actual_port": kp, "arrived_at": call.arrival, "left_at": call.departure}
+        facts = {
+            "mmsi": v.identity.mmsi,
+            "imo": v.identity.imo,
+            "departed": o,
+            "departed_at": t0,
+            "actual_port": kp,
+            "arrived_at": call.arrival,
+            "left_at": call.departure,
+        }
         expect = []
         if ais != kp:
-            expect.append({"kind": "DESTINATION_MISMATCH", **facts, "declared_port": d,
-                           "ais_destination": v.voyage[-_after(v, t0)].destination})
+            expect.append(
+                {
+                    "kind": "DESTINATION_MISMATCH",
+                    **facts,
+                    "declared_port": d,
+                    "ais_destination": v.voyage[-_after(v, t0)].destination,
+                }
+            )
         if declared != kp:
-            expect.append({"kind": "DECLARATION_MISMATCH", **facts, "declared_port": d,
-                           "declaration": v.declarations[_decl_index(v, o, t0)]})
-        self.add(Act("", "declared_elsewhere", variant, [v], t0, call.departure or self.w.T, port.berth_lat,
-                     port.berth_lon, kp, expect, {"ais_declared": ais, "clearance_declared": declared, **facts}))
+            expect.append(
+                {
+                    "kind": "DECLARATION_MISMATCH",
+                    **facts,
+                    "declared_port": d,
+                    "declaration": v.declarations[_decl_index(v, o, t0)],
+                }
+            )
+        self.add(
+            Act(
+                "",
+                "declared_elsewhere",
+                variant,
+                [v],
+                t0,
+                call.departure or self.w.T,
+                port.berth_lat,
+                port.berth_lon,
+                kp,
+                expect,
+                {"ais_declared": ais, "clearance_declared": declared, **facts},
+            )
+        )
         return True
 
     def _dark_delivery(self, variant: str, rng: np.random.Generator) -> bool:
@@ -180,7 +221,6 @@ class Stage:
         it = Itinerary(w, v, rng)
         t0 = self.when(rng)
         it.begin_at_berth(o, laden=True, until=t0, since=t0 - rng.uniform(20, 40) * H)
-        draught_before = v.voyage[-1].draught_m
         it.sail(kp, ais_dest=d, declared=d, anchor_wait_h=0.0, stay_h=float(rng.uniform(24, 60)))
         leg = v.phases[-2]
         call = v.calls[-1]
@@ -201,22 +241,71 @@ class Stage:
         act_id = f"A{len(self.acts) + 1:03d}-dark_delivery"
         v.dark.append((t_off, t_on, act_id))
         draught_after = next(x.draught_m for x in v.voyage if x.t > dep)
+        draught_before = [x.draught_m for x in v.voyage if x.t <= t_off][-1]
         port = w.ports[kp]
         base = {"mmsi": v.identity.mmsi, "imo": v.identity.imo}
-        expect = [
+        expect: list[dict[str, Any]] = [
             {"kind": "AIS_GAP", **base, "dark_start": t_off, "dark_end": t_on},
-            {"kind": "DARK_PORT_CALL_POSSIBLE", **base, "port": kp, "arrived_at": call.arrival,
-             "left_at": call.departure, "dark_start": t_off, "dark_end": t_on},
-            {"kind": "DRAUGHT_CHANGE_DARK", **base, "draught_before_m": draught_before,
-             "draught_after_m": draught_after, "dark_start": t_off, "dark_end": t_on},
-            {"kind": "DESTINATION_MISMATCH", **base, "declared_port": d, "actual_port": kp,
-             "next_port_seen": o2, "departed": o, "departed_at": t0},
-            {"kind": "DECLARATION_MISMATCH", **base, "declared_port": d, "actual_port": kp, "next_port_seen": o2,
-             "declaration": v.declarations[_decl_index(v, o, t0)]},
+            {
+                "kind": "DARK_PORT_CALL_POSSIBLE",
+                **base,
+                "port": kp,
+                "arrived_at": call.arrival,
+                "left_at": call.departure,
+                "dark_start": t_off,
+                "dark_end": t_on,
+            },
+            {
+                "kind": "DRAUGHT_CHANGE_DARK",
+                **base,
+                "draught_before_m": draught_before,
+                "draught_after_m": draught_after,
+                "dark_start": t_off,
+                "dark_end": t_on,
+            },
+            {
+                "kind": "DESTINATION_MISMATCH",
+                **base,
+                "declared_port": d,
+                "actual_port": kp,
+                "next_port_seen": o2,
+                "departed": o,
+                "departed_at": t0,
+            },
+            {
+                "kind": "DECLARATION_MISMATCH",
+                **base,
+                "declared_port": d,
+                "actual_port": kp,
+                "next_port_seen": o2,
+                "declaration": v.declarations[_decl_index(v, o, t0)],
+            },
         ]
-        self.add(Act("", "dark_delivery", variant, [v], t_off, t_on, port.berth_lat, port.berth_lon, kp, expect,
-                     {**base, "departed": o, "departed_at": t0, "declared_port": d, "actual_port": kp,
-                      "dark_start": t_off, "dark_end": t_on, "arrived_at": call.arrival, "left_at": call.departure}))
+        self.add(
+            Act(
+                "",
+                "dark_delivery",
+                variant,
+                [v],
+                t_off,
+                t_on,
+                port.berth_lat,
+                port.berth_lon,
+                kp,
+                expect,
+                {
+                    **base,
+                    "departed": o,
+                    "departed_at": t0,
+                    "declared_port": d,
+                    "actual_port": kp,
+                    "dark_start": t_off,
+                    "dark_end": t_on,
+                    "arrived_at": call.arrival,
+                    "left_at": call.departure,
+                },
+            )
+        )
         return True
 
     def _sts_point(self, rng: np.random.Generator) -> tuple[str, float, float] | None:
@@ -225,8 +314,8 @@ class Stage:
             return None
         for _ in range(40):
             a = areas[int(rng.integers(len(areas)))]
-            lat, lon = destination_point(a.lat, a.lon, rng.uniform(0, 360), rng.uniform(0, a.radius_km * 1000))
-            lat, lon = float(lat), float(lon)
+            plat, plon = destination_point(a.lat, a.lon, rng.uniform(0, 360), rng.uniform(0, a.radius_km * 1000))
+            lat, lon = float(plat), float(plon)
             if is_land(lat, lon) or crosses_land([lat, lat + 0.02], [lon, lon + 0.02], step_m=300.0):
                 continue
             near_port = any(haversine_m(lat, lon, p.berth_lat, p.berth_lon) < 25_000 for p in self.w.ports.values())
@@ -313,24 +402,50 @@ class Stage:
         gi, ri = g.identity, r.identity
         act_id = f"A{len(self.acts) + 1:03d}-sts_transfer"
         expect: list[dict[str, Any]] = [
-            {"kind": "LOITERING", "mmsi": gi.mmsi, "imo": gi.imo, "start": tg, "end": te, "lat": lat, "lon": lon}]
-        facts: dict[str, Any] = {"area": area, "giver": {"mmsi": gi.mmsi, "imo": gi.imo, "from": o, "declared": d},
-                                 "receiver": {"mmsi": ri.mmsi, "imo": ri.imo, "from": s, "to": kp},
-                                 "alongside_start": tr, "alongside_end": te, "distance_m": round(off, 1)}
+            {"kind": "LOITERING", "mmsi": gi.mmsi, "imo": gi.imo, "start": tg, "end": te, "lat": lat, "lon": lon}
+        ]
+        facts: dict[str, Any] = {
+            "area": area,
+            "giver": {"mmsi": gi.mmsi, "imo": gi.imo, "from": o, "declared": d},
+            "receiver": {"mmsi": ri.mmsi, "imo": ri.imo, "from": s, "to": kp},
+            "alongside_start": tr,
+            "alongside_end": te,
+            "distance_m": round(off, 1),
+        }
         if variant == "receiver_dark":
             off_t, on_t = tr - float(rng.uniform(2, 4)) * H, te + float(rng.uniform(3, 6)) * H
             r.dark.append((off_t, on_t, act_id))
-            expect += [{"kind": "AIS_GAP", "mmsi": ri.mmsi, "imo": ri.imo, "dark_start": off_t, "dark_end": on_t},
-                       {"kind": "DRAUGHT_CHANGE_DARK", "mmsi": ri.mmsi, "imo": ri.imo, "draught_before_m": before,
-                        "draught_after_m": r.voyage[-_after(r, te)].draught_m, "dark_start": off_t, "dark_end": on_t}]
+            expect += [
+                {"kind": "AIS_GAP", "mmsi": ri.mmsi, "imo": ri.imo, "dark_start": off_t, "dark_end": on_t},
+                {
+                    "kind": "DRAUGHT_CHANGE_DARK",
+                    "mmsi": ri.mmsi,
+                    "imo": ri.imo,
+                    "draught_before_m": before,
+                    "draught_after_m": r.voyage[-_after(r, te)].draught_m,
+                    "dark_start": off_t,
+                    "dark_end": on_t,
+                },
+            ]
             times = np.arange(tr, te, 600.0)
             st = states_at(r.phases, times, np.random.default_rng(0))
-            facts["receiver_track"] = [[float(t), round(float(a), 6), round(float(b), 6)]
-                                       for t, a, b in zip(st.t, st.lat, st.lon, strict=True)]
+            facts["receiver_track"] = [
+                [float(t), round(float(a), 6), round(float(b), 6)] for t, a, b in zip(st.t, st.lat, st.lon, strict=True)
+            ]
         else:
             expect += [
-                {"kind": "ENCOUNTER", "mmsi": [gi.mmsi, ri.mmsi], "start": tr, "end": te, "lat": lat, "lon": lon,
-                 "max_distance_m": 300},
+                {
+                    "kind": "ENCOUNTER",
+                    "mmsi": gi.mmsi,
+                    "imo": gi.imo,
+                    "other_mmsi": ri.mmsi,
+                    "other_imo": ri.imo,
+                    "start": tr,
+                    "end": te,
+                    "lat": lat,
+                    "lon": lon,
+                    "max_distance_m": 300,
+                },
                 {"kind": "LOITERING", "mmsi": ri.mmsi, "imo": ri.imo, "start": tr, "end": te, "lat": rlat, "lon": rlon},
             ]
         self.add(Act("", "sts_transfer", variant, [g, r], tr, te, lat, lon, None, expect, facts))
@@ -345,10 +460,24 @@ class Stage:
         v.identities.append((t_c, new))
         it.trade_until(self.w.T)
         lat, lon = _where(v, t_c)
-        expect = [{"kind": "IDENTITY_CHANGE", "imo": old.imo, "changed_at": t_c,
-                   "old": _ident(old), "new": _ident(new)}]
-        self.add(Act("", "identity_change", variant, [v], t_c, t_c, lat, lon, None, expect,
-                     {"old": _ident(old), "new": _ident(new)}))
+        expect = [
+            {"kind": "IDENTITY_CHANGE", "imo": old.imo, "changed_at": t_c, "old": _ident(old), "new": _ident(new)}
+        ]
+        self.add(
+            Act(
+                "",
+                "identity_change",
+                variant,
+                [v],
+                t_c,
+                t_c,
+                lat,
+                lon,
+                None,
+                expect,
+                {"old": _ident(old), "new": _ident(new)},
+            )
+        )
         return True
 
     def _shared_mmsi(self, variant: str, rng: np.random.Generator) -> bool:
@@ -370,10 +499,32 @@ class Stage:
         dist, t0, t1 = best
         b.identities += [(t0, a.identity), (t1, b.identity)]
         pa, pb = _where(a, t0), _where(b, t0)
-        expect = [{"kind": "SHARED_MMSI", "mmsi": a.identity.mmsi, "start": t0, "end": t1,
-                   "imo": [a.identity.imo, b.identity.imo], "places": [list(pa), list(pb)]}]
-        self.add(Act("", "shared_mmsi", variant, [a, b], t0, t1, pa[0], pa[1], None, expect,
-                     {"owner": _ident(a.identity), "impostor": _ident(b.identity), "distance_km": round(dist / 1000, 1)}))
+        expect = [
+            {
+                "kind": "SHARED_MMSI",
+                "mmsi": a.identity.mmsi,
+                "start": t0,
+                "end": t1,
+                "imo": a.identity.imo,
+                "other_imo": b.identity.imo,
+                "places": [list(pa), list(pb)],
+            }
+        ]
+        self.add(
+            Act(
+                "",
+                "shared_mmsi",
+                variant,
+                [a, b],
+                t0,
+                t1,
+                pa[0],
+                pa[1],
+                None,
+                expect,
+                {"owner": _ident(a.identity), "impostor": _ident(b.identity), "distance_km": round(dist / 1000, 1)},
+            )
+        )
         return True
 
     def _position_jump(self, variant: str, rng: np.random.Generator) -> bool:
@@ -390,17 +541,43 @@ class Stage:
             k = int(ok[int(rng.integers(ok.size))])
             t0 = float(times[k])
             for _ in range(60):
-                slat, slon = (float(x) for x in destination_point(st.lat[k], st.lon[k], rng.uniform(0, 360),
-                                                                   rng.uniform(200_000, 600_000)))
+                slat, slon = (
+                    float(x)
+                    for x in destination_point(st.lat[k], st.lon[k], rng.uniform(0, 360), rng.uniform(200_000, 600_000))
+                )
                 if bbox[0] < slat < bbox[2] and bbox[1] < slon < bbox[3] and not is_land(slat, slon):
                     t1 = t0 + float(rng.uniform(20, 90)) * 60
                     v.spoof.append((t0, t1, slat, slon))
                     dist = float(haversine_m(st.lat[k], st.lon[k], slat, slon))
-                    expect = [{"kind": "POSITION_JUMP", "mmsi": v.identity.mmsi, "imo": v.identity.imo,
-                               "start": t0, "end": t1, "true_lat": float(st.lat[k]), "true_lon": float(st.lon[k]),
-                               "spoofed_lat": slat, "spoofed_lon": slon, "distance_km": round(dist / 1000, 1)}]
-                    self.add(Act("", "position_jump", variant, [v], t0, t1, slat, slon, None, expect,
-                                 {"distance_km": round(dist / 1000, 1)}))
+                    expect = [
+                        {
+                            "kind": "POSITION_JUMP",
+                            "mmsi": v.identity.mmsi,
+                            "imo": v.identity.imo,
+                            "start": t0,
+                            "end": t1,
+                            "true_lat": float(st.lat[k]),
+                            "true_lon": float(st.lon[k]),
+                            "spoofed_lat": slat,
+                            "spoofed_lon": slon,
+                            "distance_km": round(dist / 1000, 1),
+                        }
+                    ]
+                    self.add(
+                        Act(
+                            "",
+                            "position_jump",
+                            variant,
+                            [v],
+                            t0,
+                            t1,
+                            slat,
+                            slon,
+                            None,
+                            expect,
+                            {"distance_km": round(dist / 1000, 1)},
+                        )
+                    )
                     return True
         return False
 
@@ -413,8 +590,12 @@ class Stage:
         home = self.pick(rng, ports or [p.locode for p in w.scenario.ports])
         v = self.vessel(type_name, home, rng)
         it = Itinerary(w, v, rng)
-        it.begin_at_berth(home, laden=type_name in ("tanker", "bulker"), until=float(rng.uniform(2, 20)) * H,
-                          since=-float(rng.uniform(5, 30)) * H)
+        it.begin_at_berth(
+            home,
+            laden=type_name in ("tanker", "bulker"),
+            until=float(rng.uniform(2, 20)) * H,
+            since=-float(rng.uniform(5, 30)) * H,
+        )
         return v, it
 
     def _long_leg(self, it: Itinerary, rng: np.random.Generator, min_m: float, max_h: float) -> str | None:
@@ -436,9 +617,21 @@ class Stage:
         call = v.calls[-1]
         it.trade_until(self.w.T)
         port = self.w.ports[to]
-        self.add(Act("", "late_destination_update", variant, [v], dep, call.arrival or dep, port.berth_lat,
-                     port.berth_lon, to, [], {"mmsi": v.identity.mmsi, "departed_at": dep,
-                                              "updated_at": dep + delay * H, "port": to}))
+        self.add(
+            Act(
+                "",
+                "late_destination_update",
+                variant,
+                [v],
+                dep,
+                call.arrival or dep,
+                port.berth_lat,
+                port.berth_lon,
+                to,
+                [],
+                {"mmsi": v.identity.mmsi, "departed_at": dep, "updated_at": dep + delay * H, "port": to},
+            )
+        )
         return True
 
     def _announced_diversion(self, variant: str, rng: np.random.Generator) -> bool:
@@ -460,9 +653,28 @@ class Stage:
         v.voyage.append(type(v.voyage[-1])(t_div, _dest(it, to), v.voyage[-1].draught_m, call.arrival))
         it.trade_until(self.w.T)
         port = self.w.ports[to]
-        self.add(Act("", "announced_diversion", variant, [v], dep, call.arrival, port.berth_lat, port.berth_lon, to,
-                     [], {"mmsi": v.identity.mmsi, "planned_port": planned, "actual_port": to, "departed_at": dep,
-                          "announced_at": t_div, "arrived_at": call.arrival}))
+        self.add(
+            Act(
+                "",
+                "announced_diversion",
+                variant,
+                [v],
+                dep,
+                call.arrival,
+                port.berth_lat,
+                port.berth_lon,
+                to,
+                [],
+                {
+                    "mmsi": v.identity.mmsi,
+                    "planned_port": planned,
+                    "actual_port": to,
+                    "departed_at": dep,
+                    "announced_at": t_div,
+                    "arrived_at": call.arrival,
+                },
+            )
+        )
         return True
 
     def _open_sea_gap(self, variant: str, rng: np.random.Generator) -> bool:
@@ -501,10 +713,27 @@ class Stage:
             inside |= h.contains(st.lat, st.lon)
         idx = np.nonzero(inside)[0]
         mid = int(idx[idx.size // 2])
-        self.add(Act("", "open_sea_gap", variant, [v], float(times[idx[0]]), float(times[idx[-1]]),
-                     float(st.lat[mid]), float(st.lon[mid]), None, [],
-                     {"mmsi": v.identity.mmsi, "from": a, "to": b, "draught_m": v.voyage[-_after(v, leg.start)].draught_m,
-                      "why": "no receiver in range: the hole the route crosses"}))
+        self.add(
+            Act(
+                "",
+                "open_sea_gap",
+                variant,
+                [v],
+                float(times[idx[0]]),
+                float(times[idx[-1]]),
+                float(st.lat[mid]),
+                float(st.lon[mid]),
+                None,
+                [],
+                {
+                    "mmsi": v.identity.mmsi,
+                    "from": a,
+                    "to": b,
+                    "draught_m": v.voyage[-_after(v, leg.start)].draught_m,
+                    "why": "no receiver in range: the hole the route crosses",
+                },
+            )
+        )
         return True
 
     def _alongside(self, kind: str, variant: str, rng: np.random.Generator) -> bool:
@@ -518,7 +747,9 @@ class Stage:
         call = host.calls[-1]
         it.trade_until(w.T)
         helper_type = "small_craft" if kind == "pilot_alongside" else "tanker"
-        helper = self.vessel(helper_type, x, rng, flag=w.ports[x].country if w.ports[x].country in w.scenario.flags else None)
+        helper = self.vessel(
+            helper_type, x, rng, flag=w.ports[x].country if w.ports[x].country in w.scenario.flags else None
+        )
         helper.ship_type = 50 if kind == "pilot_alongside" else 80
         helper.length_m = 18 if kind == "pilot_alongside" else int(rng.uniform(60, 85))
         helper.max_draught_m = 2.0 if kind == "pilot_alongside" else 5.5
@@ -545,7 +776,9 @@ class Stage:
             where = spot
         else:
             b0 = call.departure
-            berth_t = next(p.start for p in host.phases if p.kind == BERTH and p.port == x and p.start >= (call.arrival or 0))
+            berth_t = next(
+                p.start for p in host.phases if p.kind == BERTH and p.port == x and p.start >= (call.arrival or 0)
+            )
             meet0 = berth_t + float(rng.uniform(1, 4)) * H
             meet1 = min(meet0 + float(rng.uniform(3, 6)) * H, (b0 or w.T) - H)
             anch = (into.lat[0], into.lon[0])
@@ -560,8 +793,21 @@ class Stage:
             ih.sail_path(Path.of([hl + 0.00025, *into.lat[::-1][1:]], [ho, *into.lon[::-1][1:]]), cruise_kn=7.0)
             ih.v.phases.append(_anchor_phase(anch, w.T, rng, start=ih.t))
             where = call.berth
-        self.add(Act("", kind, variant, [host, helper], meet0, meet1, where[0], where[1], x, [],
-                     {"host": host.identity.mmsi, "helper": helper.identity.mmsi, "port": x, "why": "in port"}))
+        self.add(
+            Act(
+                "",
+                kind,
+                variant,
+                [host, helper],
+                meet0,
+                meet1,
+                where[0],
+                where[1],
+                x,
+                [],
+                {"host": host.identity.mmsi, "helper": helper.identity.mmsi, "port": x, "why": "in port"},
+            )
+        )
         return True
 
     def _pilot_alongside(self, variant: str, rng: np.random.Generator) -> bool:
@@ -572,15 +818,17 @@ class Stage:
 
 
 def _anchor_phase(at: tuple[float, float], until: float, rng: np.random.Generator, start: float = -3600.0) -> Phase:
-    return Phase(ANCHOR, start, until, lat=float(at[0]), lon=float(at[1]), heading=float(rng.uniform(0, 360)),
-                 swing_m=30.0)
+    return Phase(
+        ANCHOR, start, until, lat=float(at[0]), lon=float(at[1]), heading=float(rng.uniform(0, 360)), swing_m=30.0
+    )
 
 
 def _dest(it: Itinerary, to: str) -> str:
     from shadowtrace.sim.fleet import destination_text
 
-    return destination_text(it.v.style if it.v.style not in ("blank", "for_orders") else "name",
-                            it.world.ports[to], None)
+    return destination_text(
+        it.v.style if it.v.style not in ("blank", "for_orders") else "name", it.world.ports[to], None
+    )
 
 
 def _after(v: Vessel, t: float) -> int:

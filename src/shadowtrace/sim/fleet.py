@@ -22,6 +22,7 @@ import numpy as np
 from shadowtrace.geo.land import crosses_land
 from shadowtrace.geo.ports import Gazetteer, Port
 from shadowtrace.geo.routes import sea_route
+from shadowtrace.geo.sphere import densify
 from shadowtrace.sim.motion import ANCHOR, BERTH, DRIFT, Path, Phase, sail_phase
 from shadowtrace.sim.scenario import Scenario, TypeSpec
 
@@ -30,43 +31,207 @@ DAY: Final = 86400.0
 
 #: maritime identification digits by flag (ITU), the first used for new MMSIs
 MID: Final[dict[str, tuple[int, ...]]] = {
-    "RU": (273,), "CN": (412, 413, 414), "KR": (440, 441), "JP": (431, 432), "KP": (445,),
-    "PA": (351, 352, 353, 354, 355, 356, 357, 370, 371, 372, 373), "LR": (636,), "MH": (538,),
-    "SL": (667,), "TG": (671,), "MN": (457,), "HK": (477,), "SG": (563, 564), "KH": (514, 515),
-    "BZ": (312,), "KM": (616,), "FI": (230,), "EE": (276,), "LV": (275,), "LT": (277,),
-    "PL": (261,), "DE": (211, 218), "SE": (265, 266), "DK": (219, 220), "NO": (257, 258),
-    "MT": (215, 229, 248, 249, 256), "GA": (626,), "CM": (613,), "GR": (237, 239, 240, 241),
-    "CY": (209, 210, 212), "AG": (305,), "NL": (244, 245, 246), "GB": (232, 233, 234, 235),
+    "RU": (273,),
+    "CN": (412, 413, 414),
+    "KR": (440, 441),
+    "JP": (431, 432),
+    "KP": (445,),
+    "PA": (351, 352, 353, 354, 355, 356, 357, 370, 371, 372, 373),
+    "LR": (636,),
+    "MH": (538,),
+    "SL": (667,),
+    "TG": (671,),
+    "MN": (457,),
+    "HK": (477,),
+    "SG": (563, 564),
+    "KH": (514, 515),
+    "BZ": (312,),
+    "KM": (616,),
+    "FI": (230,),
+    "EE": (276,),
+    "LV": (275,),
+    "LT": (277,),
+    "PL": (261,),
+    "DE": (211, 218),
+    "SE": (265, 266),
+    "DK": (219, 220),
+    "NO": (257, 258),
+    "MT": (215, 229, 248, 249, 256),
+    "GA": (626,),
+    "CM": (613,),
+    "GR": (237, 239, 240, 241),
+    "CY": (209, 210, 212),
+    "AG": (305,),
+    "NL": (244, 245, 246),
+    "GB": (232, 233, 234, 235),
 }
 CALLSIGN: Final[dict[str, str]] = {
-    "RU": "U", "CN": "B", "KR": "D", "JP": "J", "KP": "HM", "PA": "3E", "LR": "A8", "MH": "V7",
-    "SL": "9L", "TG": "5V", "MN": "JV", "HK": "VR", "SG": "9V", "KH": "XU", "BZ": "V3", "KM": "D6",
-    "FI": "OH", "EE": "ES", "LV": "YL", "LT": "LY", "PL": "SP", "DE": "D", "SE": "S", "DK": "OZ",
-    "NO": "L", "MT": "9H", "GA": "TR", "CM": "TJ", "GR": "SV", "CY": "5B", "AG": "V2", "NL": "PD",
+    "RU": "U",
+    "CN": "B",
+    "KR": "D",
+    "JP": "J",
+    "KP": "HM",
+    "PA": "3E",
+    "LR": "A8",
+    "MH": "V7",
+    "SL": "9L",
+    "TG": "5V",
+    "MN": "JV",
+    "HK": "VR",
+    "SG": "9V",
+    "KH": "XU",
+    "BZ": "V3",
+    "KM": "D6",
+    "FI": "OH",
+    "EE": "ES",
+    "LV": "YL",
+    "LT": "LY",
+    "PL": "SP",
+    "DE": "D",
+    "SE": "S",
+    "DK": "OZ",
+    "NO": "L",
+    "MT": "9H",
+    "GA": "TR",
+    "CM": "TJ",
+    "GR": "SV",
+    "CY": "5B",
+    "AG": "V2",
+    "NL": "PD",
     "GB": "M",
 }
-_WORDS: Final = (
-    "PACIFIC ORIENT GOLDEN OCEAN SEA STAR GLORY HARMONY FORTUNE PRIDE SPIRIT VENTURE DRAGON PEARL "
-    "ZARYA VOSTOK PRIMORYE AMUR SOKOL ZVEZDA VOLNA AURORA HANA DAEHAN SEJONG HAI XIN HUA FENG YUAN "
-    "BRIGHT LUCKY GRAND NEW ROYAL SILVER BLUE EAST NORTH UNITY LIBERTY PHOENIX CRYSTAL VICTORY "
-    "NOBLE ORCHID LOTUS CEDAR MAPLE JADE TIGER FALCON HERON ALBATROSS BALTIC NORDIC AMBER ISLAND"
-).split()
-_KP_NAMES: Final = ("CHON MA SAN", "PAEK MA", "YU JONG", "KUM UN SAN", "SAM JONG", "RYE SONG GANG",
-                    "JI SONG", "NAM SAN", "SAM MA", "MU BONG", "KAL MA", "AN SAN")
-_SMALL: Final = "CHAIKA ALBA MEWA LUNA SOKOL NERPA DELFIN BRIZ KASATKA ORLAN MIRA VEGA SIRIUS TUNA".split()
+_WORDS: Final = [
+    "PACIFIC",
+    "ORIENT",
+    "GOLDEN",
+    "OCEAN",
+    "SEA",
+    "STAR",
+    "GLORY",
+    "HARMONY",
+    "FORTUNE",
+    "PRIDE",
+    "SPIRIT",
+    "VENTURE",
+    "DRAGON",
+    "PEARL",
+    "ZARYA",
+    "VOSTOK",
+    "PRIMORYE",
+    "AMUR",
+    "SOKOL",
+    "ZVEZDA",
+    "VOLNA",
+    "AURORA",
+    "HANA",
+    "DAEHAN",
+    "SEJONG",
+    "HAI",
+    "XIN",
+    "HUA",
+    "FENG",
+    "YUAN",
+    "BRIGHT",
+    "LUCKY",
+    "GRAND",
+    "NEW",
+    "ROYAL",
+    "SILVER",
+    "BLUE",
+    "EAST",
+    "NORTH",
+    "UNITY",
+    "LIBERTY",
+    "PHOENIX",
+    "CRYSTAL",
+    "VICTORY",
+    "NOBLE",
+    "ORCHID",
+    "LOTUS",
+    "CEDAR",
+    "MAPLE",
+    "JADE",
+    "TIGER",
+    "FALCON",
+    "HERON",
+    "ALBATROSS",
+    "BALTIC",
+    "NORDIC",
+    "AMBER",
+    "ISLAND",
+]
+_KP_NAMES: Final = (
+    "CHON MA SAN",
+    "PAEK MA",
+    "YU JONG",
+    "KUM UN SAN",
+    "SAM JONG",
+    "RYE SONG GANG",
+    "JI SONG",
+    "NAM SAN",
+    "SAM MA",
+    "MU BONG",
+    "KAL MA",
+    "AN SAN",
+)
+_SMALL: Final = [
+    "CHAIKA",
+    "ALBA",
+    "MEWA",
+    "LUNA",
+    "SOKOL",
+    "NERPA",
+    "DELFIN",
+    "BRIZ",
+    "KASATKA",
+    "ORLAN",
+    "MIRA",
+    "VEGA",
+    "SIRIUS",
+    "TUNA",
+]
 
 #: how crews write destinations; weights of each vessel's habitual style
 DEST_STYLES: Final[dict[str, float]] = {
-    "locode_space": 0.2, "locode": 0.2, "route": 0.1, "name": 0.2, "name_country": 0.1,
-    "misspelt": 0.08, "for_orders": 0.06, "blank": 0.06,
+    "locode_space": 0.2,
+    "locode": 0.2,
+    "route": 0.1,
+    "name": 0.2,
+    "name_country": 0.1,
+    "misspelt": 0.08,
+    "for_orders": 0.06,
+    "blank": 0.06,
 }
-_COUNTRY_WORD: Final = {"CN": "CHINA", "KR": "KOREA", "JP": "JAPAN", "RU": "RUSSIA", "KP": "DPRK",
-                        "FI": "FINLAND", "EE": "ESTONIA", "LV": "LATVIA", "LT": "LITHUANIA",
-                        "PL": "POLAND", "DE": "GERMANY", "SE": "SWEDEN", "DK": "DENMARK"}
-_MISSPELT: Final = {"VLADIVOSTOK": "VLADIVOSTOCK", "NAKHODKA": "NAHODKA", "VOSTOCHNY": "VOSTOCHNIY",
-                    "PUSAN": "BUSAN", "BUSAN": "PUSAN", "NINGBO": "NINGPO", "QINGDAO": "TSINGTAO",
-                    "DALIAN": "DALIEN", "ULSAN": "ULSAN ANCH", "SAINT PETERSBURG": "ST.PETERSBURG",
-                    "PRIMORSK": "PRIMORSK RUS", "GDANSK": "GDANSK ROADS", "NIIGATA": "NIIGATA JP"}
+_COUNTRY_WORD: Final = {
+    "CN": "CHINA",
+    "KR": "KOREA",
+    "JP": "JAPAN",
+    "RU": "RUSSIA",
+    "KP": "DPRK",
+    "FI": "FINLAND",
+    "EE": "ESTONIA",
+    "LV": "LATVIA",
+    "LT": "LITHUANIA",
+    "PL": "POLAND",
+    "DE": "GERMANY",
+    "SE": "SWEDEN",
+    "DK": "DENMARK",
+}
+_MISSPELT: Final = {
+    "VLADIVOSTOK": "VLADIVOSTOCK",
+    "NAKHODKA": "NAHODKA",
+    "VOSTOCHNY": "VOSTOCHNIY",
+    "PUSAN": "BUSAN",
+    "BUSAN": "PUSAN",
+    "NINGBO": "NINGPO",
+    "QINGDAO": "TSINGTAO",
+    "DALIAN": "DALIEN",
+    "ULSAN": "ULSAN ANCH",
+    "SAINT PETERSBURG": "ST.PETERSBURG",
+    "PRIMORSK": "PRIMORSK RUS",
+    "GDANSK": "GDANSK ROADS",
+    "NIIGATA": "NIIGATA JP",
+}
 
 
 def destination_text(style: str, port: Port | None, origin: Port | None) -> str:
@@ -212,14 +377,16 @@ class World:
             r = sea_route(self.ports[a], self.ports[b])
         except Exception:  # no sea route between them: the pair is simply never sailed
             return None
-        whole = Path.of(r.lat, r.lon)
+        whole = Path.of(*densify(r.lat, r.lon, 2000.0)[:2])  # the same lines, with vertices every 2 km
         if whole.length_m < 15_000:
             return None
         dest = self.ports[b]
         anch = (dest.anchorage_lat, dest.anchorage_lon)
         near = np.nonzero(whole.cum_m >= whole.length_m - 30_000)[0]
-        dist = [float(np.hypot(whole.lat[i] - anch[0], (whole.lon[i] - anch[1]) * math.cos(math.radians(anch[0]))))
-                for i in near]
+        dist = [
+            float(np.hypot(whole.lat[i] - anch[0], (whole.lon[i] - anch[1]) * math.cos(math.radians(anch[0]))))
+            for i in near
+        ]
         i = int(near[int(np.argmin(dist))]) if near.size else whole.lat.size - 2
         i = min(i, whole.lat.size - 2)
         if not crosses_land([whole.lat[i], anch[0]], [whole.lon[i], anch[1]], step_m=100.0):
@@ -266,7 +433,9 @@ class Registry:
                 base = f"{_SMALL[int(r.integers(len(_SMALL)))]}"
                 name = base if attempt == 0 and r.random() < 0.3 else f"{base} {int(r.integers(1, 99))}"
             elif flag == "KP":
-                name = f"{_KP_NAMES[int(r.integers(len(_KP_NAMES)))]}" + (f" {int(r.integers(1, 9))}" if attempt else "")
+                name = f"{_KP_NAMES[int(r.integers(len(_KP_NAMES)))]}" + (
+                    f" {int(r.integers(1, 9))}" if attempt else ""
+                )
             else:
                 a, b = (str(w) for w in r.choice(_WORDS, 2, replace=False))
                 name = f"{a} {b}" if r.random() < 0.7 else f"{a} {int(r.integers(1, 30))}"
@@ -289,8 +458,7 @@ class Registry:
                 return cs
 
     def identity(self, flag: str, small: bool) -> Identity:
-        return Identity(self.mmsi(flag), 0 if small else self.imo(), self.name(flag, small),
-                        self.callsign(flag), flag)
+        return Identity(self.mmsi(flag), 0 if small else self.imo(), self.name(flag, small), self.callsign(flag), flag)
 
 
 def make_vessel(world: World, registry: Registry, idx: int, vtype: TypeSpec, home: str, flag: str) -> Vessel:
@@ -301,14 +469,20 @@ def make_vessel(world: World, registry: Registry, idx: int, vtype: TypeSpec, hom
     style = styles[int(rng.choice(len(styles), p=np.array(list(DEST_STYLES.values())) / sum(DEST_STYLES.values())))]
     rec = world.scenario.reception
     v = Vessel(
-        idx=idx, vtype=vtype, identity=registry.identity(flag, small), length_m=length,
+        idx=idx,
+        vtype=vtype,
+        identity=registry.identity(flag, small),
+        length_m=length,
         beam_m=max(3, int(length * rng.uniform(0.13, 0.17))),
         max_draught_m=round(float(rng.uniform(*vtype.max_draught_m)), 1),
-        cruise_kn=float(rng.uniform(*vtype.speed_kn)), style=style,
+        cruise_kn=float(rng.uniform(*vtype.speed_kn)),
+        style=style,
         update_delay_h=float(rng.uniform(0.3, 2.0)),
         moving_s=float(rng.uniform(*rec.moving_interval_s)),
         still_s=float(rng.uniform(*rec.stationary_interval_s)),
-        heading_bias=float(rng.normal(0, 1.5)), turn_indicator=bool(rng.random() < 0.7), home=home,
+        heading_bias=float(rng.normal(0, 1.5)),
+        turn_indicator=bool(rng.random() < 0.7),
+        home=home,
     )
     v.identities.append((-math.inf, v.identity))
     return v
@@ -334,8 +508,17 @@ class Itinerary:
         self.v.laden = laden
         self.port = locode
         lat, lon = self._berth_spot(port)
-        self.v.phases.append(Phase(BERTH, 0.0 if since is None else since, until, lat=lat, lon=lon,
-                                   heading=float(self.rng.uniform(0, 360)), port=locode))
+        self.v.phases.append(
+            Phase(
+                BERTH,
+                0.0 if since is None else since,
+                until,
+                lat=lat,
+                lon=lon,
+                heading=float(self.rng.uniform(0, 360)),
+                port=locode,
+            )
+        )
         self.v.calls.append(PortCall(locode, since, None, (lat, lon)))
         self._set_voyage(0.0, self.v.style, locode, self._draught(laden), math.nan, origin=None)
         self.t = until
@@ -347,8 +530,9 @@ class Itinerary:
         share = self.v.vtype.laden if laden else self.v.vtype.ballast
         return round(self.v.max_draught_m * float(self.rng.uniform(*share)), 1)
 
-    def _set_voyage(self, t: float, style: str, dest: str | None, draught: float, eta: float,
-                    origin: str | None) -> None:
+    def _set_voyage(
+        self, t: float, style: str, dest: str | None, draught: float, eta: float, origin: str | None
+    ) -> None:
         ports = self.world.ports
         text = destination_text(style, ports.get(dest) if dest else None, ports.get(origin) if origin else None)
         self.v.voyage.append(VoyageData(t, text, draught, eta))
@@ -399,15 +583,28 @@ class Itinerary:
         if laden_after is not None:
             self.v.laden = laden_after
         speed = (cruise_kn or self.v.cruise_kn) * float(rng.uniform(0.96, 1.04))
-        wait = anchor_wait_h if anchor_wait_h is not None else (
-            float(rng.uniform(2, 18)) if self.v.ais_class == "A" and rng.random() < 0.35 else 0.0)
+        wait = (
+            anchor_wait_h
+            if anchor_wait_h is not None
+            else (float(rng.uniform(2, 18)) if self.v.ais_class == "A" and rng.random() < 0.35 else 0.0)
+        )
         if wait > 0:
             first = sail_phase(to_anch, dep, speed, rng, port=to)
             self.v.phases.append(first)
             a0 = first.end
             a1 = a0 + wait * H
-            self.v.phases.append(Phase(ANCHOR, a0, a1, lat=anch[0], lon=anch[1],
-                                       heading=float(rng.uniform(0, 360)), swing_m=0.4 * self.v.length_m, port=to))
+            self.v.phases.append(
+                Phase(
+                    ANCHOR,
+                    a0,
+                    a1,
+                    lat=anch[0],
+                    lon=anch[1],
+                    heading=float(rng.uniform(0, 360)),
+                    swing_m=0.4 * self.v.length_m,
+                    port=to,
+                )
+            )
             second = sail_phase(anch_to_berth, a1, min(speed, 8.0), rng, port=to)
             self.v.phases.append(second)
             arrive, berth_t = a0, second.end
@@ -418,10 +615,12 @@ class Itinerary:
         port = self.world.ports[to]
         lat, lon = self._berth_spot(port)
         stay = (stay_h if stay_h is not None else self.stay_h()) * H
-        self.v.phases.append(Phase(BERTH, berth_t, berth_t + stay, lat=lat, lon=lon,
-                                   heading=float(rng.uniform(0, 360)), port=to))
-        self.v.calls.append(PortCall(to, arrive, None, (lat, lon),
-                                     (arrive, berth_t, anch[0], anch[1]) if wait > 0 else None))
+        self.v.phases.append(
+            Phase(BERTH, berth_t, berth_t + stay, lat=lat, lon=lon, heading=float(rng.uniform(0, 360)), port=to)
+        )
+        self.v.calls.append(
+            PortCall(to, arrive, None, (lat, lon), (arrive, berth_t, anch[0], anch[1]) if wait > 0 else None)
+        )
         # what the crew and the port authority say
         delay = (update_delay_h if update_delay_h is not None else self.v.update_delay_h) * H
         eta = arrive + float(rng.normal(0, 3 * H))
@@ -453,10 +652,27 @@ class Itinerary:
             return float(self.rng.uniform(4, 36))
         return float(self.rng.uniform(14, 60))
 
-    def drift(self, lat: float, lon: float, until: float, drift_kn: float = 0.0, drift_deg: float = 0.0,
-              heading: float | None = None) -> None:
-        self.v.phases.append(Phase(DRIFT, self.t, until, lat=lat, lon=lon, drift_kn=drift_kn, drift_deg=drift_deg,
-                                   heading=float(self.rng.uniform(0, 360)) if heading is None else heading))
+    def drift(
+        self,
+        lat: float,
+        lon: float,
+        until: float,
+        drift_kn: float = 0.0,
+        drift_deg: float = 0.0,
+        heading: float | None = None,
+    ) -> None:
+        self.v.phases.append(
+            Phase(
+                DRIFT,
+                self.t,
+                until,
+                lat=lat,
+                lon=lon,
+                drift_kn=drift_kn,
+                drift_deg=drift_deg,
+                heading=float(self.rng.uniform(0, 360)) if heading is None else heading,
+            )
+        )
         self.t = until
 
     def sail_path(self, path: Path, cruise_kn: float | None = None) -> float:
@@ -482,8 +698,11 @@ class Itinerary:
         """Berth at ``to`` after :meth:`sail_path` brought the vessel there."""
         port = self.world.ports[to]
         lat, lon = self._berth_spot(port)
-        self.v.phases.append(Phase(BERTH, self.t, self.t + stay_h * H, lat=lat, lon=lon,
-                                   heading=float(self.rng.uniform(0, 360)), port=to))
+        self.v.phases.append(
+            Phase(
+                BERTH, self.t, self.t + stay_h * H, lat=lat, lon=lon, heading=float(self.rng.uniform(0, 360)), port=to
+            )
+        )
         self.v.calls.append(PortCall(to, self.t, None, (lat, lon)))
         self.port = to
         self.t += stay_h * H

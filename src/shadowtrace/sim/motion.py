@@ -131,8 +131,9 @@ class Phase:
         if self.path is not None:
             return self.path.end
         if self.kind == DRIFT and self.drift_kn > 0:
-            lat, lon = destination_point(self.lat, self.lon, self.drift_deg,
-                                         self.drift_kn * KN * (self.end - self.start))
+            lat, lon = destination_point(
+                self.lat, self.lon, self.drift_deg, self.drift_kn * KN * (self.end - self.start)
+            )
             return float(lat), float(lon)
         return self.lat, self.lon
 
@@ -155,9 +156,18 @@ def speed_profile(path: Path, cruise_kn: float, rng: np.random.Generator) -> tup
 
 def sail_phase(path: Path, start: float, cruise_kn: float, rng: np.random.Generator, port: str = "") -> Phase:
     t, d, v = speed_profile(path, cruise_kn, rng)
-    return Phase(SAIL, start, start + float(t[-1]), path=path, prof_t=t, prof_d=d, prof_v=v,
-                 wander_m=float(rng.uniform(40.0, 140.0)), wander_phase=float(rng.uniform(0, 2 * np.pi)),
-                 port=port)
+    return Phase(
+        SAIL,
+        start,
+        start + float(t[-1]),
+        path=path,
+        prof_t=t,
+        prof_d=d,
+        prof_v=v,
+        wander_m=float(rng.uniform(40.0, 140.0)),
+        wander_phase=float(rng.uniform(0, 2 * np.pi)),
+        port=port,
+    )
 
 
 @dataclass
@@ -179,15 +189,27 @@ class States:
         return cls(z, z, z, z, z, z, np.zeros(0, np.int64), np.zeros(0, np.bool_))
 
     def take(self, idx: npt.NDArray[np.intp] | npt.NDArray[np.bool_]) -> States:
-        return States(self.t[idx], self.lat[idx], self.lon[idx], self.sog[idx], self.cog[idx],
-                      self.heading[idx], self.status[idx], self.moving[idx])
+        return States(
+            self.t[idx],
+            self.lat[idx],
+            self.lon[idx],
+            self.sog[idx],
+            self.cog[idx],
+            self.heading[idx],
+            self.status[idx],
+            self.moving[idx],
+        )
 
     @classmethod
     def concat(cls, parts: list[States]) -> States:
         if not parts:
             return cls.empty()
-        return cls(*(np.concatenate([getattr(p, f) for p in parts]) for f in
-                     ("t", "lat", "lon", "sog", "cog", "heading", "status", "moving")))
+        return cls(
+            *(
+                np.concatenate([getattr(p, f) for p in parts])
+                for f in ("t", "lat", "lon", "sog", "cog", "heading", "status", "moving")
+            )
+        )
 
 
 def phase_states(ph: Phase, t: F64, rng: np.random.Generator, heading_bias: float) -> States:
@@ -232,12 +254,21 @@ def phase_states(ph: Phase, t: F64, rng: np.random.Generator, heading_bias: floa
         sog = np.abs(0.03 * noise[0])
         cog = rng.uniform(0.0, 360.0, n)
         heading = (ph.heading + 0.3 * noise[2]) % 360.0
-    return States(np.asarray(t, np.float64), np.asarray(lat, np.float64), np.asarray(lon, np.float64),
-                  sog, cog, heading, np.full(n, ph.status, np.int64), np.full(n, ph.moving, np.bool_))
+    return States(
+        np.asarray(t, np.float64),
+        np.asarray(lat, np.float64),
+        np.asarray(lon, np.float64),
+        sog,
+        cog,
+        heading,
+        np.full(n, ph.status, np.int64),
+        np.full(n, ph.moving, np.bool_),
+    )
 
 
-def report_times(phases: list[Phase], t0: float, t1: float, moving_s: float, still_s: float,
-                 rng: np.random.Generator, class_b: bool) -> tuple[F64, I64]:
+def report_times(
+    phases: list[Phase], t0: float, t1: float, moving_s: float, still_s: float, rng: np.random.Generator, class_b: bool
+) -> tuple[F64, I64]:
     """Candidate report times in [t0, t1) at the vessel's kept interval, and the phase of each."""
     times: list[F64] = []
     which: list[I64] = []

@@ -116,8 +116,10 @@ def simulate(
     gaz = Gazetteer.from_searoute()
     for i, p in enumerate(sc.ports):
         if p.locode not in gaz:
-            raise InputError(f"{sc.source or sc.name}: ports[{i}].locode = {p.locode!r} is not in the gazetteer; "
-                             "use a UN/LOCODE it lists (see `shadowtrace.geo.ports`)")
+            raise InputError(
+                f"{sc.source or sc.name}: ports[{i}].locode = {p.locode!r} is not in the gazetteer; "
+                "use a UN/LOCODE it lists (see `shadowtrace.geo.ports`)"
+            )
     world = World(sc, gaz, seed, n_days)
     receivers = Receivers(sc)
     registry = Registry(world.rng(0, 0))
@@ -139,7 +141,7 @@ def simulate(
         txs.append(_transmit(v, world, receivers, ident_of[v.idx], voy_base[v.idx]))
         if n % 500 == 499:
             say(f"  {n + 1}/{len(fleet)} vessels")
-    start_ms = int(round(sc.start.timestamp() * 1000))
+    start_ms = round(sc.start.timestamp() * 1000)
     traffic = _traffic(txs, start_ms)
     summary = SimulationSummary(sc.name, seed, len(fleet), n_days, out)
     summary.positions, summary.statics = int(traffic.p_ms.size), int(traffic.s_ms.size)
@@ -147,8 +149,9 @@ def simulate(
     _write_logs(out, traffic, ids, voys, receivers, sc, world, csv, summary)
     decls = declaration_rows(fleet, world, start_ms)
     write_declarations(out / "declarations.csv", decls)
-    truth = build_truth(sc, seed, n_days, fleet, stage.acts, [g for tx in txs for g in tx.gaps], world,
-                        receivers, start_ms, decls)
+    truth = build_truth(
+        sc, seed, n_days, fleet, stage.acts, [g for tx in txs for g in tx.gaps], world, receivers, start_ms, decls
+    )
     write_truth(out / "truth.json", truth)
     summary.files += ["declarations.csv", "truth.json"]
     summary.declarations = len(decls)
@@ -252,7 +255,7 @@ def _voyages(fleet: list[Vessel], start_s: float) -> tuple[Voyages, dict[int, in
         for x in v.voyage:
             dest.append(x.destination)
             draught.append(x.draught_m)
-            eta.append(-1 if math.isnan(x.eta) else int(round((start_s + x.eta) / 60.0)) * 60_000)
+            eta.append(-1 if math.isnan(x.eta) else round((start_s + x.eta) / 60.0) * 60_000)
     return Voyages(np.array(dest, dtype=str), np.array(draught), np.array(eta, dtype=np.int64)), base
 
 
@@ -295,16 +298,32 @@ def _transmit(v: Vessel, world: World, rec: Receivers, ident_rows: list[int], vo
     near = np.clip(np.searchsorted(st.t, s_t), 0, max(st.t.size - 1, 0))
     if st.t.size:
         s_station = heard.station[near]
-        sat = (s_station == rec.sat) | ((s_station < 0) & (rng.random(s_t.size) < 0.08)
-                                        & (rec.satellite_share(st.lat[near], st.lon[near]) > 0.5))
+        sat = (s_station == rec.sat) | (
+            (s_station < 0) & (rng.random(s_t.size) < 0.08) & (rec.satellite_share(st.lat[near], st.lon[near]) > 0.5)
+        )
         s_ok = (s_station >= 0) & (s_station != rec.sat) | sat
         s_station = np.where(sat & (s_station < 0), rec.sat, s_station)
         s_t, s_station = s_t[s_ok], s_station[s_ok]
     else:
         s_t, s_station = s_t[:0], np.zeros(0, np.int64)
     gaps = _gap_list(v, pt, st, rec)
-    return _Tx(pt, lat, lon, st.sog[idx], st.cog[idx], st.heading[idx], st.status[idx], heard.station[idx],
-               ident_at(pt), voy_at(pt), s_t, s_station, ident_at(s_t), voy_at(s_t), gaps)
+    return _Tx(
+        pt,
+        lat,
+        lon,
+        st.sog[idx],
+        st.cog[idx],
+        st.heading[idx],
+        st.status[idx],
+        heard.station[idx],
+        ident_at(pt),
+        voy_at(pt),
+        s_t,
+        s_station,
+        ident_at(s_t),
+        voy_at(s_t),
+        gaps,
+    )
 
 
 def _gap_list(v: Vessel, pt: F64, st: Any, rec: Receivers) -> list[dict[str, Any]]:
@@ -339,22 +358,44 @@ def _traffic(txs: list[_Tx], start_ms: int) -> Traffic:
     s_ms = start_ms + np.rint(s_t[so] * 1000).astype(np.int64)
     ident = cat("p_ident")[po].astype(np.int64)
     return Traffic(
-        start_ms=start_ms, p_ms=p_ms, p_type=np.zeros(0, np.int64), p_lat=cat("p_lat")[po], p_lon=cat("p_lon")[po],
-        p_sog=cat("p_sog")[po], p_cog=cat("p_cog")[po], p_heading=cat("p_heading")[po],
-        p_status=cat("p_status")[po].astype(np.int64), p_turn=np.zeros(po.size),
-        p_station=cat("p_station")[po].astype(np.int64), p_ident=ident, p_voyage=cat("p_voyage")[po].astype(np.int64),
-        s_ms=s_ms, s_station=cat("s_station")[so].astype(np.int64), s_ident=cat("s_ident")[so].astype(np.int64),
+        start_ms=start_ms,
+        p_ms=p_ms,
+        p_type=np.zeros(0, np.int64),
+        p_lat=cat("p_lat")[po],
+        p_lon=cat("p_lon")[po],
+        p_sog=cat("p_sog")[po],
+        p_cog=cat("p_cog")[po],
+        p_heading=cat("p_heading")[po],
+        p_status=cat("p_status")[po].astype(np.int64),
+        p_turn=np.zeros(po.size),
+        p_station=cat("p_station")[po].astype(np.int64),
+        p_ident=ident,
+        p_voyage=cat("p_voyage")[po].astype(np.int64),
+        s_ms=s_ms,
+        s_station=cat("s_station")[so].astype(np.int64),
+        s_ident=cat("s_ident")[so].astype(np.int64),
         s_voyage=cat("s_voyage")[so].astype(np.int64),
     )
 
 
-def _write_logs(out: Path, tr: Traffic, ids: Identities, voys: Voyages, rec: Receivers, sc: Scenario,
-                world: World, csv: bool, summary: SimulationSummary) -> None:
+def _write_logs(
+    out: Path,
+    tr: Traffic,
+    ids: Identities,
+    voys: Voyages,
+    rec: Receivers,
+    sc: Scenario,
+    world: World,
+    csv: bool,
+    summary: SimulationSummary,
+) -> None:
     rng = np.random.default_rng([world.seed, 7])
     class_b = ids.class_b[tr.p_ident]
     tr.p_type = np.where(class_b, 18, np.where(rng.random(tr.p_ms.size) < 0.03, 3, 1)).astype(np.int64)
     turning = rng.random(tr.p_ms.size)
-    tr.p_turn = np.where(turning < 0.25, np.nan, np.where(tr.p_status == 0, np.round(rng.normal(0, 1.5, tr.p_ms.size)), 0.0))
+    tr.p_turn = np.where(
+        turning < 0.25, np.nan, np.where(tr.p_status == 0, np.round(rng.normal(0, 1.5, tr.p_ms.size)), 0.0)
+    )
     shore = _shore(sc, world, rec)
     writer = NmeaWriter(rec.names, ids, voys, shore)
     (out / "ais").mkdir(exist_ok=True)
@@ -379,7 +420,7 @@ def _write_logs(out: Path, tr: Traffic, ids: Identities, voys: Voyages, rec: Rec
 
 def _shore(sc: Scenario, world: World, rec: Receivers) -> Callable[[int, int], list[SentenceBlock]]:
     """Base stations (type 4) at every shore station and aids to navigation (type 21)."""
-    start_ms = int(round(sc.start.timestamp() * 1000))
+    start_ms = round(sc.start.timestamp() * 1000)
     end_ms = start_ms + int(world.T * 1000)
     countries = []
     for s in sc.stations:
@@ -396,8 +437,16 @@ def _shore(sc: Scenario, world: World, rec: Receivers) -> Callable[[int, int], l
             ms = np.arange(lo - lo % step + (k * 7919) % step, hi, step, dtype=np.int64)
             ms = ms[ms >= lo]
             if ms.size:
-                cols = {"mmsi": countries[k] * 10_000 + k + 1, "lat": s.lat, "lon": s.lon, "epfd": 7, "accuracy": True,
-                        "raim": False, "radio": 0, "reported_utc": (ms // 1000).astype("datetime64[s]")}
+                cols = {
+                    "mmsi": countries[k] * 10_000 + k + 1,
+                    "lat": s.lat,
+                    "lon": s.lon,
+                    "epfd": 7,
+                    "accuracy": True,
+                    "raim": False,
+                    "radio": 0,
+                    "reported_utc": (ms // 1000).astype("datetime64[s]"),
+                }
                 out.append(enc.columns(4, cols, ts=ms, station=s.name, channel="A", n=ms.size))
         step = int(sc.reception.aton_interval_s * 1000)
         for k, a in enumerate(sc.aton):
@@ -407,13 +456,25 @@ def _shore(sc: Scenario, world: World, rec: Receivers) -> Callable[[int, int], l
             ms = ms[ms >= lo]
             if ms.size:
                 mid = countries[int(aton_station[k])]
-                cols = {"mmsi": 990_000_000 + mid * 10_000 + k + 1, "aid_type": a.aid_type, "shipname": a.name,
-                        "lat": a.lat, "lon": a.lon, "epfd": 7, "accuracy": False, "virtual_aid": False,
-                        "off_position": False, "utc_second": (ms // 1000) % 60, "to_bow_m": 1, "to_stern_m": 1,
-                        "to_port_m": 1, "to_starboard_m": 1}
-                out.append(enc.columns(21, cols, ts=ms, station=rec.names[int(aton_station[k])], channel="B",
-                                       n=ms.size))
+                cols = {
+                    "mmsi": 990_000_000 + mid * 10_000 + k + 1,
+                    "aid_type": a.aid_type,
+                    "shipname": a.name,
+                    "lat": a.lat,
+                    "lon": a.lon,
+                    "epfd": 7,
+                    "accuracy": False,
+                    "virtual_aid": False,
+                    "off_position": False,
+                    "utc_second": (ms // 1000) % 60,
+                    "to_bow_m": 1,
+                    "to_stern_m": 1,
+                    "to_port_m": 1,
+                    "to_starboard_m": 1,
+                }
+                out.append(
+                    enc.columns(21, cols, ts=ms, station=rec.names[int(aton_station[k])], channel="B", n=ms.size)
+                )
         return out
 
     return blocks
-

@@ -68,7 +68,9 @@ VESSEL_TYPES: Final[dict[str, TypeSpec]] = {
         TypeSpec("tanker", "A", 80, (10.0, 14.0), (90, 250), (7.0, 15.5), "fuel oil", (0.7, 0.9), (0.4, 0.5)),
         TypeSpec("bulker", "A", 70, (11.0, 14.0), (110, 230), (8.0, 14.5), "coal", (0.7, 0.9), (0.4, 0.5)),
         TypeSpec("container", "A", 71, (16.0, 20.0), (140, 300), (8.0, 14.0), "containers", (0.6, 0.8), (0.55, 0.7)),
-        TypeSpec("general_cargo", "A", 70, (10.0, 13.0), (70, 140), (4.5, 8.5), "general cargo", (0.65, 0.85), (0.45, 0.6)),
+        TypeSpec(
+            "general_cargo", "A", 70, (10.0, 13.0), (70, 140), (4.5, 8.5), "general cargo", (0.65, 0.85), (0.45, 0.6)
+        ),
         TypeSpec("small_craft", "B", 37, (5.0, 20.0), (8, 24), (1.0, 2.5), "", (0.9, 1.0), (0.9, 1.0)),
     )
 }
@@ -196,9 +198,23 @@ class Scenario:
 # --------------------------------------------------------------------------- loading
 
 _TOP_KEYS: Final = (
-    "name", "description", "start", "days", "vessels", "bbox", "watched_countries",
-    "clearance_countries", "flags", "ports", "stations", "holes", "sts_areas", "aton",
-    "fleet", "acts", "reception",
+    "name",
+    "description",
+    "start",
+    "days",
+    "vessels",
+    "bbox",
+    "watched_countries",
+    "clearance_countries",
+    "flags",
+    "ports",
+    "stations",
+    "holes",
+    "sts_areas",
+    "aton",
+    "fleet",
+    "acts",
+    "reception",
 )
 _REQUIRED: Final = ("name", "start", "bbox", "ports", "stations", "fleet")
 
@@ -260,10 +276,14 @@ def parse_scenario(doc: Mapping[str, Any], source: str = "") -> Scenario:
         days=_number("days", doc.get("days", 14), lo=0.5, hi=366),
         vessels=int(_number("vessels", doc.get("vessels", 200), lo=1, hi=200_000, integer=True)),
         bbox=(bbox[0], bbox[1], bbox[2], bbox[3]),
-        watched_countries=tuple(_country(f"watched_countries[{i}]", c) for i, c in
-                                enumerate(_list("watched_countries", doc.get("watched_countries", [])))),
-        clearance_countries=tuple(_country(f"clearance_countries[{i}]", c) for i, c in
-                                  enumerate(_list("clearance_countries", doc.get("clearance_countries", [])))),
+        watched_countries=tuple(
+            _country(f"watched_countries[{i}]", c)
+            for i, c in enumerate(_list("watched_countries", doc.get("watched_countries", [])))
+        ),
+        clearance_countries=tuple(
+            _country(f"clearance_countries[{i}]", c)
+            for i, c in enumerate(_list("clearance_countries", doc.get("clearance_countries", [])))
+        ),
         flags=_flags(doc.get("flags", {"PA": 1.0})),
         ports=_ports(doc["ports"], bbox),
         stations=tuple(_station(i, s) for i, s in enumerate(_list("stations", doc["stations"]))),
@@ -302,14 +322,16 @@ def _str(key: str, value: object) -> str:
     return value
 
 
-def _number(key: str, value: object, lo: float | None = None, hi: float | None = None,
-            integer: bool = False) -> float:
+def _number(key: str, value: object, lo: float | None = None, hi: float | None = None, integer: bool = False) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or (integer and not isinstance(value, int)):
         raise InputError(f"{key} = {value!r} must be {'an integer' if integer else 'a number'}")
     v = float(value)
     if (lo is not None and v < lo) or (hi is not None and v > hi):
-        rng = f"between {lo:g} and {hi:g}" if lo is not None and hi is not None else (
-            f"at least {lo:g}" if lo is not None else f"at most {hi:g}")
+        rng = (
+            f"between {lo:g} and {hi:g}"
+            if lo is not None and hi is not None
+            else (f"at least {lo:g}" if lo is not None else f"at most {hi:g}")
+        )
         raise InputError(f"{key} = {value!r} is impossible; it must be {rng}")
     return v
 
@@ -395,27 +417,39 @@ def _hole(i: int, item: object) -> Hole:
     b = _floats(f"{key}.bbox", t.get("bbox"), 4)
     if not (b[0] < b[2] and b[1] < b[3]):
         raise InputError(f"{key}.bbox = {list(b)} must be [lat_min, lon_min, lat_max, lon_max] with min < max")
-    return Hole(_str(f"{key}.name", t.get("name")), b[0], b[1], b[2], b[3],
-                _number(f"{key}.satellite", t.get("satellite", 0.0), 0.0, 1.0),
-                _str(f"{key}.reason", t.get("reason", "no receiver in range")))
+    return Hole(
+        _str(f"{key}.name", t.get("name")),
+        b[0],
+        b[1],
+        b[2],
+        b[3],
+        _number(f"{key}.satellite", t.get("satellite", 0.0), 0.0, 1.0),
+        _str(f"{key}.reason", t.get("reason", "no receiver in range")),
+    )
 
 
 def _sts(i: int, item: object) -> StsArea:
     key = f"sts_areas[{i}]"
     t = _table(key, item)
     _keys(key, t, ("name", "lat", "lon", "radius_km"))
-    return StsArea(_str(f"{key}.name", t.get("name")), _number(f"{key}.lat", t.get("lat"), -90, 90),
-                   _number(f"{key}.lon", t.get("lon"), -180, 180),
-                   _number(f"{key}.radius_km", t.get("radius_km", 20.0), 0.5, 300))
+    return StsArea(
+        _str(f"{key}.name", t.get("name")),
+        _number(f"{key}.lat", t.get("lat"), -90, 90),
+        _number(f"{key}.lon", t.get("lon"), -180, 180),
+        _number(f"{key}.radius_km", t.get("radius_km", 20.0), 0.5, 300),
+    )
 
 
 def _aton(i: int, item: object) -> Aton:
     key = f"aton[{i}]"
     t = _table(key, item)
     _keys(key, t, ("name", "lat", "lon", "aid_type"))
-    return Aton(_str(f"{key}.name", t.get("name")), _number(f"{key}.lat", t.get("lat"), -90, 90),
-                _number(f"{key}.lon", t.get("lon"), -180, 180),
-                int(_number(f"{key}.aid_type", t.get("aid_type", 1), 1, 31, integer=True)))
+    return Aton(
+        _str(f"{key}.name", t.get("name")),
+        _number(f"{key}.lat", t.get("lat"), -90, 90),
+        _number(f"{key}.lon", t.get("lon"), -180, 180),
+        int(_number(f"{key}.aid_type", t.get("aid_type", 1), 1, 31, integer=True)),
+    )
 
 
 def _types(value: object) -> dict[str, TypeSpec]:
@@ -428,8 +462,9 @@ def _types(value: object) -> dict[str, TypeSpec]:
             raise InputError(f"unknown key {name!r} in [fleet.speed_kn]; use one of {', '.join(VESSEL_TYPES)}")
         lo, hi = _range(f"fleet.speed_kn.{name}", rng, 1.0, MAX_SPEED_KN)
         t = types[name]
-        types[name] = TypeSpec(t.name, t.ais_class, t.ship_type, (lo, hi), t.length_m, t.max_draught_m,
-                               t.cargo, t.laden, t.ballast)
+        types[name] = TypeSpec(
+            t.name, t.ais_class, t.ship_type, (lo, hi), t.length_m, t.max_draught_m, t.cargo, t.laden, t.ballast
+        )
     return types
 
 
@@ -440,8 +475,9 @@ def _acts(value: object) -> tuple[ActSpec, ...]:
     for kind, known in ACT_KINDS.items():
         spec = _table(f"acts.{kind}", acts.get(kind, {"rate": 1.0}))
         _keys(f"[acts.{kind}]", spec, ("rate", "variants"))
-        variants = tuple(_str(f"acts.{kind}.variants", v) for v in _list(f"acts.{kind}.variants",
-                                                                            spec.get("variants", list(known))))
+        variants = tuple(
+            _str(f"acts.{kind}.variants", v) for v in _list(f"acts.{kind}.variants", spec.get("variants", list(known)))
+        )
         for v in variants:
             if v not in known:
                 raise InputError(f"acts.{kind}.variants: unknown variant {v!r}; use some of {', '.join(known)}")
@@ -458,20 +494,26 @@ def _reception(value: object) -> Reception:
     if not sat or not sat.isascii() or any(c in sat for c in ",*\\!$ "):
         raise InputError(f"reception.satellite_station = {sat!r} must be ASCII without spaces , * \\ ! $")
     moving = _range("reception.moving_interval_s", t.get("moving_interval_s", list(d.moving_interval_s)), 2, 3600)
-    still = _range("reception.stationary_interval_s",
-                   t.get("stationary_interval_s", list(d.stationary_interval_s)), 180, 7200)
+    still = _range(
+        "reception.stationary_interval_s", t.get("stationary_interval_s", list(d.stationary_interval_s)), 180, 7200
+    )
     return Reception(
         satellite_station=sat,
-        satellite_interval_min=_range("reception.satellite_interval_min",
-                                      t.get("satellite_interval_min", list(d.satellite_interval_min)), 1, 1440),
+        satellite_interval_min=_range(
+            "reception.satellite_interval_min", t.get("satellite_interval_min", list(d.satellite_interval_min)), 1, 1440
+        ),
         moving_interval_s=moving,
         stationary_interval_s=still,
-        static_interval_s=_number("reception.static_interval_s",
-                                  t.get("static_interval_s", d.static_interval_s), 360, 86400),
-        base_station_interval_s=_number("reception.base_station_interval_s",
-                                        t.get("base_station_interval_s", d.base_station_interval_s), 10, 86400),
+        static_interval_s=_number(
+            "reception.static_interval_s", t.get("static_interval_s", d.static_interval_s), 360, 86400
+        ),
+        base_station_interval_s=_number(
+            "reception.base_station_interval_s", t.get("base_station_interval_s", d.base_station_interval_s), 10, 86400
+        ),
         aton_interval_s=_number("reception.aton_interval_s", t.get("aton_interval_s", d.aton_interval_s), 60, 86400),
         gps_noise_m=_number("reception.gps_noise_m", t.get("gps_noise_m", d.gps_noise_m), 0, 50),
-        gps_outlier_share=_number("reception.gps_outlier_share", t.get("gps_outlier_share", d.gps_outlier_share), 0, 0.2),
+        gps_outlier_share=_number(
+            "reception.gps_outlier_share", t.get("gps_outlier_share", d.gps_outlier_share), 0, 0.2
+        ),
         min_gap_h=_number("reception.min_gap_h", t.get("min_gap_h", d.min_gap_h), 0.25, 240),
     )

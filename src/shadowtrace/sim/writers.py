@@ -27,8 +27,17 @@ I64 = npt.NDArray[np.int64]
 
 DAY_MS: Final = 86_400_000
 DECLARATION_COLUMNS: Final = (
-    "declaration_id", "mmsi", "imo", "vessel_name", "flag", "port_locode", "port_name", "departure_time",
-    "declared_next_port_locode", "declared_next_port_name", "cargo",
+    "declaration_id",
+    "mmsi",
+    "imo",
+    "vessel_name",
+    "flag",
+    "port_locode",
+    "port_name",
+    "departure_time",
+    "declared_next_port_locode",
+    "declared_next_port_name",
+    "cargo",
 )
 DMA_HEADER: Final = (
     "# Timestamp,Type of mobile,MMSI,Latitude,Longitude,Navigational status,ROT,SOG,COG,Heading,IMO,"
@@ -36,8 +45,14 @@ DMA_HEADER: Final = (
     "ETA,Data source type"
 )
 _NAV_STATUS: Final = {0: "Under way using engine", 1: "At anchor", 5: "Moored", 15: "Unknown value"}
-_SHIP_TYPE: Final = {80: ("Tanker", ""), 70: ("Cargo", ""), 71: ("Cargo", "Category X"), 37: ("Pleasure", ""),
-                     50: ("Pilot", ""), 0: ("Undefined", "")}
+_SHIP_TYPE: Final = {
+    80: ("Tanker", ""),
+    70: ("Cargo", ""),
+    71: ("Cargo", "Category X"),
+    37: ("Pleasure", ""),
+    50: ("Pilot", ""),
+    0: ("Undefined", ""),
+}
 _MOBILE: Final = {1: "Class A", 3: "Class A", 18: "Class B", 4: "Base Station", 21: "AtoN"}
 
 
@@ -112,7 +127,8 @@ def fast_merge(blocks: Sequence[SentenceBlock]) -> bytes:
     src = starts[order]
     out_start = np.cumsum(lens) - lens
     idx = np.arange(int(lens.sum()), dtype=np.int64) + np.repeat(src - out_start, lens)
-    return data[idx].tobytes()
+    merged: bytes = data[idx].tobytes()
+    return merged
 
 
 def _eta_parts(ms: I64) -> dict[str, F64]:
@@ -122,15 +138,24 @@ def _eta_parts(ms: I64) -> dict[str, F64]:
     day = (t.astype("datetime64[D]") - t.astype("datetime64[M]")).astype(np.int64) + 1.0
     tod = (t - t.astype("datetime64[D]")).astype(np.int64) // 1000
     nan = np.nan
-    return {"eta_month": np.where(ok, month, nan), "eta_day": np.where(ok, day, nan),
-            "eta_hour": np.where(ok, tod // 3600, nan), "eta_minute": np.where(ok, tod // 60 % 60, nan)}
+    return {
+        "eta_month": np.where(ok, month, nan),
+        "eta_day": np.where(ok, day, nan),
+        "eta_hour": np.where(ok, tod // 3600, nan),
+        "eta_minute": np.where(ok, tod // 60 % 60, nan),
+    }
 
 
 class NmeaWriter:
     """Encodes one day of traffic at a time into a tag-blocked NMEA log."""
 
-    def __init__(self, stations: Sequence[str], ids: Identities, voyages: Voyages,
-                 shore: Callable[[int, int], list[SentenceBlock]]) -> None:
+    def __init__(
+        self,
+        stations: Sequence[str],
+        ids: Identities,
+        voyages: Voyages,
+        shore: Callable[[int, int], list[SentenceBlock]],
+    ) -> None:
         self.enc = AisEncoder(groups=False)
         self.stations = list(stations)
         self.ids = ids
@@ -147,16 +172,25 @@ class NmeaWriter:
                 continue
             ms = tr.p_ms[sel]
             cols: dict[str, object] = {
-                "mmsi": ids.mmsi[tr.p_ident[sel]], "lat": tr.p_lat[sel], "lon": tr.p_lon[sel],
-                "sog_kn": np.round(tr.p_sog[sel], 1), "cog_deg": np.round(tr.p_cog[sel], 1) % 360.0,
-                "heading_deg": np.rint(tr.p_heading[sel]) % 360, "utc_second": (ms // 1000 - rng.integers(0, 2, sel.size)) % 60,
-                "accuracy": True, "raim": False,
+                "mmsi": ids.mmsi[tr.p_ident[sel]],
+                "lat": tr.p_lat[sel],
+                "lon": tr.p_lon[sel],
+                "sog_kn": np.round(tr.p_sog[sel], 1),
+                "cog_deg": np.round(tr.p_cog[sel], 1) % 360.0,
+                "heading_deg": np.rint(tr.p_heading[sel]) % 360,
+                "utc_second": (ms // 1000 - rng.integers(0, 2, sel.size)) % 60,
+                "accuracy": True,
+                "raim": False,
             }
             if msg_type == 18:
                 cols.update(cs_unit=True, display=False, dsc=True, band=True, msg22=True, radio=393222)
             else:
-                cols.update(nav_status=tr.p_status[sel], turn=tr.p_turn[sel], maneuver=0,
-                            radio=rng.integers(0, 1 << 19, sel.size))
+                cols.update(
+                    nav_status=tr.p_status[sel],
+                    turn=tr.p_turn[sel],
+                    maneuver=0,
+                    radio=rng.integers(0, 1 << 19, sel.size),
+                )
             blocks.append(self._encode(msg_type, cols, ms, tr.p_station[sel], rng))
         sel = np.arange(s.start, s.stop)
         if sel.size:
@@ -165,19 +199,37 @@ class NmeaWriter:
             a_rows, b_rows = sel[~b], sel[b]
             if a_rows.size:
                 ia, va = tr.s_ident[a_rows], tr.s_voyage[a_rows]
-                cols = {"mmsi": ids.mmsi[ia], "ais_version": 2, "imo": ids.imo[ia], "callsign": ids.callsign[ia],
-                        "shipname": ids.name[ia], "ship_type": ids.ship_type[ia], "epfd": 1,
-                        "draught_m": voy.draught[va], "destination": voy.destination[va], "dte": False,
-                        **self._dims(ia), **_eta_parts(voy.eta_ms[va])}
+                cols = {
+                    "mmsi": ids.mmsi[ia],
+                    "ais_version": 2,
+                    "imo": ids.imo[ia],
+                    "callsign": ids.callsign[ia],
+                    "shipname": ids.name[ia],
+                    "ship_type": ids.ship_type[ia],
+                    "epfd": 1,
+                    "draught_m": voy.draught[va],
+                    "destination": voy.destination[va],
+                    "dte": False,
+                    **self._dims(ia),
+                    **_eta_parts(voy.eta_ms[va]),
+                }
                 blocks.append(self._encode(5, cols, tr.s_ms[a_rows], tr.s_station[a_rows], rng))
             if b_rows.size:
                 ib = tr.s_ident[b_rows]
                 n = ib.size
                 ms = np.concatenate([tr.s_ms[b_rows], tr.s_ms[b_rows] + 1000])
-                cols = {"mmsi": np.tile(ids.mmsi[ib], 2), "part_num": np.repeat([0, 1], n),
-                        "shipname": np.tile(ids.name[ib], 2), "ship_type": np.tile(ids.ship_type[ib], 2),
-                        "callsign": np.tile(ids.callsign[ib], 2), "vendor_id": "SRT", "model": 2, "serial": 0,
-                        "epfd": 1, **{k: np.tile(v, 2) for k, v in self._dims(ib).items()}}
+                cols = {
+                    "mmsi": np.tile(ids.mmsi[ib], 2),
+                    "part_num": np.repeat([0, 1], n),
+                    "shipname": np.tile(ids.name[ib], 2),
+                    "ship_type": np.tile(ids.ship_type[ib], 2),
+                    "callsign": np.tile(ids.callsign[ib], 2),
+                    "vendor_id": "SRT",
+                    "model": 2,
+                    "serial": 0,
+                    "epfd": 1,
+                    **{k: np.tile(v, 2) for k, v in self._dims(ib).items()},
+                }
                 blocks.append(self._encode(24, cols, ms, np.tile(tr.s_station[b_rows], 2), rng))
         blocks += self.shore(day_ms, day_ms + DAY_MS)
         return fast_merge(blocks)
@@ -186,8 +238,9 @@ class NmeaWriter:
         d = self.ids.dims[ident]
         return {"to_bow_m": d[:, 0], "to_stern_m": d[:, 1], "to_port_m": d[:, 2], "to_starboard_m": d[:, 3]}
 
-    def _encode(self, msg_type: int, cols: Mapping[str, object], ms: I64, station: I64,
-                rng: np.random.Generator) -> SentenceBlock:
+    def _encode(
+        self, msg_type: int, cols: Mapping[str, object], ms: I64, station: I64, rng: np.random.Generator
+    ) -> SentenceBlock:
         channel = Categorical(["A", "B"], rng.integers(0, 2, ms.size))
         return self.enc.columns(msg_type, cols, ts=ms, station=Categorical(self.stations, station), channel=channel)
 
@@ -199,16 +252,29 @@ def dma_day(tr: Traffic, p: slice, ids: Identities, voy: Voyages) -> bytes:
     st = ids.ship_type[ident]
     eta = voy.eta_ms[vo]
     class_b = tr.p_type[sel] == 18
-    df = pl.DataFrame({
-        "ts": tr.p_ms[sel], "type": tr.p_type[sel], "mmsi": ids.mmsi[ident],
-        "lat": np.round(tr.p_lat[sel], 6), "lon": np.round(tr.p_lon[sel], 6),
-        "status": tr.p_status[sel], "rot": tr.p_turn[sel], "sog": np.round(tr.p_sog[sel], 1),
-        "cog": np.round(tr.p_cog[sel], 1) % 360.0, "heading": np.rint(tr.p_heading[sel]).astype(np.int64) % 360,
-        "imo": ids.imo[ident], "callsign": ids.callsign[ident], "name": ids.name[ident], "ship_type": st,
-        "width": ids.dims[ident, 2] + ids.dims[ident, 3], "length": ids.dims[ident, 0] + ids.dims[ident, 1],
-        "draught": np.where(class_b, np.nan, voy.draught[vo]), "dest": np.where(class_b, "", voy.destination[vo]),
-        "eta": np.where(class_b, -1, eta),
-    })
+    df = pl.DataFrame(
+        {
+            "ts": tr.p_ms[sel],
+            "type": tr.p_type[sel],
+            "mmsi": ids.mmsi[ident],
+            "lat": np.round(tr.p_lat[sel], 6),
+            "lon": np.round(tr.p_lon[sel], 6),
+            "status": tr.p_status[sel],
+            "rot": tr.p_turn[sel],
+            "sog": np.round(tr.p_sog[sel], 1),
+            "cog": np.round(tr.p_cog[sel], 1) % 360.0,
+            "heading": np.rint(tr.p_heading[sel]).astype(np.int64) % 360,
+            "imo": ids.imo[ident],
+            "callsign": ids.callsign[ident],
+            "name": ids.name[ident],
+            "ship_type": st,
+            "width": ids.dims[ident, 2] + ids.dims[ident, 3],
+            "length": ids.dims[ident, 0] + ids.dims[ident, 1],
+            "draught": np.where(class_b, np.nan, voy.draught[vo]),
+            "dest": np.where(class_b, "", voy.destination[vo]),
+            "eta": np.where(class_b, -1, eta),
+        }
+    )
     types = {k: v[0] for k, v in _SHIP_TYPE.items()}
     out = df.select(
         pl.from_epoch("ts", time_unit="ms").dt.strftime("%d/%m/%Y %H:%M:%S").alias("Timestamp"),
@@ -216,21 +282,28 @@ def dma_day(tr: Traffic, p: slice, ids: Identities, voy: Voyages) -> bytes:
         pl.col("mmsi").alias("MMSI"),
         pl.col("lat").alias("Latitude"),
         pl.col("lon").alias("Longitude"),
-        pl.when(pl.col("type") == 18).then(pl.lit("Unknown value"))
+        pl.when(pl.col("type") == 18)
+        .then(pl.lit("Unknown value"))
         .otherwise(pl.col("status").replace_strict(_NAV_STATUS, default="Unknown value", return_dtype=pl.String))
         .alias("Navigational status"),
         pl.when(pl.col("type") == 18).then(None).otherwise(pl.col("rot").fill_nan(None)).alias("ROT"),
-        pl.col("sog").alias("SOG"), pl.col("cog").alias("COG"), pl.col("heading").alias("Heading"),
+        pl.col("sog").alias("SOG"),
+        pl.col("cog").alias("COG"),
+        pl.col("heading").alias("Heading"),
         pl.when(pl.col("imo") > 0).then(pl.col("imo").cast(pl.String)).otherwise(pl.lit("Unknown")).alias("IMO"),
-        pl.col("callsign").alias("Callsign"), pl.col("name").alias("Name"),
+        pl.col("callsign").alias("Callsign"),
+        pl.col("name").alias("Name"),
         pl.col("ship_type").replace_strict(types, default="Undefined", return_dtype=pl.String).alias("Ship type"),
         pl.when(pl.col("ship_type") == 71).then(pl.lit("Category X")).otherwise(None).alias("Cargo type"),
-        pl.col("width").alias("Width"), pl.col("length").alias("Length"),
+        pl.col("width").alias("Width"),
+        pl.col("length").alias("Length"),
         pl.lit("GPS").alias("Type of position fixing device"),
         pl.col("draught").fill_nan(None).alias("Draught"),
         pl.col("dest").alias("Destination"),
-        pl.when(pl.col("eta") >= 0).then(pl.from_epoch("eta", time_unit="ms").dt.strftime("%d/%m/%Y %H:%M:%S"))
-        .otherwise(None).alias("ETA"),
+        pl.when(pl.col("eta") >= 0)
+        .then(pl.from_epoch("eta", time_unit="ms").dt.strftime("%d/%m/%Y %H:%M:%S"))
+        .otherwise(None)
+        .alias("ETA"),
         pl.lit("AIS").alias("Data source type"),
     )
     buf = io.BytesIO()
