@@ -99,3 +99,12 @@ def test_exact_check_finds_all_that_sampling_finds(lat: float, lon: float, dlat:
     line_lat, line_lon = [lat, lat + dlat], [lon, lon + dlon]
     if crosses_land(line_lat, line_lon, step_m=50.0):
         assert crosses_land(line_lat, line_lon, step_m=None)
+
+
+def test_a_line_along_a_pixel_edge_touches_both_sides() -> None:
+    row, col = 5724, 37440  # the edge at exactly 42.3N, from 132.0E eastwards
+    lat = 90.0 - row / PIXELS_PER_DEG
+    lon0 = -180.0 + col / PIXELS_PER_DEG + 0.5 / PIXELS_PER_DEG
+    rows, cols, _ = touched_pixels([lat, lat], [lon0, lon0 + 3 / PIXELS_PER_DEG])
+    assert {row - 1, row} <= set(rows.tolist())
+    assert set(cols.tolist()) == {col, col + 1, col + 2, col + 3}

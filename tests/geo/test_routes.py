@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from shadowtrace.errors import InputError
-from shadowtrace.geo.land import crosses_land, is_land
+from shadowtrace.geo.land import crosses_land, is_land, segments_crossing_land
 from shadowtrace.geo.ports import Gazetteer
 from shadowtrace.geo.routes import Route, sea_route
 from shadowtrace.geo.sphere import EARTH_RADIUS_M, haversine_m
@@ -42,6 +42,7 @@ def test_route_is_land_free_from_berth_to_berth(gaz: Gazetteer, a: str, b: str) 
     assert (r.lat[-1], r.lon[-1]) == pytest.approx((pb.berth_lat, pb.berth_lon))
     assert not crosses_land(r.lat, r.lon, step_m=500.0), "route meets land (500 m samples)"
     assert not crosses_land(r.lat, r.lon, step_m=None), "route touches a land pixel"
+    assert r.land_passages_m == ()
     assert r.length_m >= float(haversine_m(pa.berth_lat, pa.berth_lon, pb.berth_lat, pb.berth_lon)) - 1.0
 
 
@@ -133,3 +134,17 @@ def test_position_at_across_the_antimeridian() -> None:
 def test_route_needs_matching_vertices() -> None:
     with pytest.raises(InputError, match="matching"):
         Route.from_vertices([0.0, 1.0], [0.0])
+
+
+def test_a_canal_is_kept_as_a_land_passage_and_nothing_else_touches_land(gaz: Gazetteer) -> None:
+    r = route(gaz, "NLRTM", "SGSIN")  # Rotterdam - Singapore, through the Suez Canal
+    assert 14_500 <= r.length_m / 1000.0 <= 16_500
+    assert r.land_passages_m
+    land = np.flatnonzero(segments_crossing_land(r.lat, r.lon, step_m=None))
+    assert [(r.cum_m[k], r.cum_m[k + 1]) for k in land] == list(r.land_passages_m)
+    for start, end in r.land_passages_m:
+        lat, lon, _ = r.position_at(np.linspace(start, end, 50))
+        assert ((lat > 29.0) & (lat < 31.6) & (lon > 32.0) & (lon < 33.0)).all(), "land passage outside Suez"
+    back = r.reversed()
+    mirrored = [(r.length_m - e, r.length_m - s) for s, e in reversed(r.land_passages_m)]
+    assert np.allclose(np.array(back.land_passages_m), np.array(mirrored))

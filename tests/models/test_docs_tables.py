@@ -5,15 +5,15 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from shadowtrace.models.tables import DECODED
+from shadowtrace.models.stored import TABLES
 
 DOC = Path(__file__).parents[2] / "docs" / "tables.md"
 
 
 def test_every_column_is_documented() -> None:
     documented = set(re.findall(r"`([a-z_0-9]+)`", DOC.read_text()))
-    for table, schema in DECODED.items():
-        missing = set(schema.names) - documented
+    for table, spec in TABLES.items():
+        missing = set(spec.schema.names) - documented
         assert not missing, f"{table}: columns missing from docs/tables.md: {sorted(missing)}"
 
 

@@ -135,3 +135,33 @@ def test_sql_sees_every_table_even_when_empty(tmp_path: Path) -> None:
         assert sql.query(store, f"SELECT count(*) AS n FROM {table}").num_rows == 1
     row = sql.query(store, "SELECT source_id, sha256, format FROM sources").to_pylist()
     assert row == [{"source_id": 1, "sha256": "a" * 64, "format": "nmea"}]
+
+
+def _events(n: int) -> pa.Table:
+    from shadowtrace.models.events import Event, events_table
+
+    t0 = dt.datetime(2025, 2, 1, tzinfo=dt.UTC)
+    return events_table([
+        Event("AIS_GAP", "gaps@1", f"mmsi:{100000000 + i}", t0 + dt.timedelta(hours=i), mmsi=100000000 + i,
+              evidence=[(1, 10 + i, "last before"), (1, 20 + i, "first after")])
+        for i in range(n)
+    ])
+
+
+def test_events_are_replaced_whole_by_each_run(tmp_path: Path) -> None:
+    store = Store(tmp_path / "data")
+    with store.transaction("detect") as txn:
+        txn.write("events", 0, _events(3))
+    with store.transaction("detect") as txn:
+        txn.write("events", 0, _events(2))
+    rows = sql.query(store, "SELECT subject, evidence FROM events ORDER BY subject").to_pylist()
+    assert [r["subject"] for r in rows] == ["mmsi:100000000", "mmsi:100000001"]
+    assert rows[0]["evidence"][1] == {"source_id": 1, "line": 20, "role": "first after"}
+    assert len(list((tmp_path / "data/tables/events").glob("*.parquet"))) == 1
+    with pytest.raises(RuntimeError), store.transaction("detect") as txn:
+        txn.write("events", 0, _events(5))
+        raise RuntimeError("interrupted")
+    assert sql.query(store, "SELECT count(*) AS n FROM events").to_pylist() == [{"n": 2}]
+    with store.transaction("detect") as txn:
+        txn.write("events", 0, _events(0))
+    assert sql.query(store, "SELECT count(*) AS n FROM events").to_pylist() == [{"n": 0}]

@@ -33,6 +33,7 @@ _EPS_PX = 1e-7
 
 @functools.cache
 def _globe() -> ModuleType:
+    """The ``global_land_mask.globe`` module, imported (and its raster read) on first use."""
     from global_land_mask import globe
 
     module: ModuleType = globe
@@ -40,6 +41,7 @@ def _globe() -> ModuleType:
 
 
 def _checked(lat: npt.ArrayLike, lon: npt.ArrayLike) -> tuple[FloatArray, FloatArray]:
+    """Positions as float arrays, longitudes wrapped; InputError naming the first invalid one."""
     la, lo = np.asarray(lat, dtype=np.float64), np.asarray(lon, dtype=np.float64)
     bad = ~np.isfinite(la) | ~np.isfinite(lo) | (np.abs(la) > 90.0)
     if np.any(bad):
@@ -143,13 +145,12 @@ def touched_pixels(
     t, s = t[order], s[order]
     same = s[1:] == s[:-1]
     t_mid, s_mid = ((t[1:] + t[:-1]) / 2.0)[same], s[1:][same]
-    eps = np.array([[-_EPS_PX, -_EPS_PX], [-_EPS_PX, _EPS_PX], [_EPS_PX, -_EPS_PX], [_EPS_PX, _EPS_PX]])
-    t_all = np.concatenate([t_mid, np.repeat(t, 4)])
-    s_all = np.concatenate([s_mid, np.repeat(s, 4)])
-    dy = np.concatenate([np.zeros(t_mid.size), np.tile(eps[:, 0], t.size)])
-    dx = np.concatenate([np.zeros(t_mid.size), np.tile(eps[:, 1], t.size)])
-    py = y0[s_all] + t_all * (y1 - y0)[s_all] + dy
-    px = x0[s_all] + t_all * (x1 - x0)[s_all] + dx
+    # every node and every midpoint between nodes, each nudged to the four sides of any pixel edge
+    # or corner it lies on (a line running along an edge touches the pixels on both sides)
+    t_all = np.repeat(np.concatenate([t_mid, t]), 4)
+    s_all = np.repeat(np.concatenate([s_mid, s]), 4)
+    py = y0[s_all] + t_all * (y1 - y0)[s_all] + np.tile([-_EPS_PX, -_EPS_PX, _EPS_PX, _EPS_PX], t_all.size // 4)
+    px = x0[s_all] + t_all * (x1 - x0)[s_all] + np.tile([-_EPS_PX, _EPS_PX, -_EPS_PX, _EPS_PX], t_all.size // 4)
     return np.floor(py).astype(np.int64), np.floor(px).astype(np.int64), s_all
 
 

@@ -221,6 +221,7 @@ class Gazetteer:
         return port
 
     def _unknown_message(self, locode: object) -> str:
+        """The error for an unknown code: what was asked for, and the closest codes and names."""
         text = _normalised(str(locode))
         by_code = difflib.get_close_matches(text, self._codes, n=5, cutoff=0.6)
         names = {r.name.upper(): code for code, r in self._records.items()}
@@ -283,4 +284,5 @@ def _searoute_records() -> list[PortRecord]:
 
 @functools.cache
 def _searoute_gazetteer() -> Gazetteer:
+    """The one gazetteer of searoute's ports in this process."""
     return Gazetteer(_searoute_records())

@@ -278,6 +278,7 @@ def straighten(lat: FloatArray, lon: FloatArray, settings: RouteSettings) -> tup
     tight = np.array([land_near_pixels(r, c, halo) for r, c in zip(rows_v, cols_v, strict=True)])
 
     def ok(i: int, j: int) -> bool:
+        """Whether the shortcut from vertex i to vertex j is allowed."""
         if j == i + 1:
             return True
         rows, cols, _ = touched_pixels(lat[[i, j]], lon[[i, j]])
@@ -307,11 +308,13 @@ def _tidy(lat: FloatArray, lon: FloatArray) -> tuple[FloatArray, FloatArray]:
 
 
 def _network(settings: RouteSettings) -> Network:
+    """The maritime network as the settings cut and restrict it."""
     return marnet(settings.avoid_passages, settings.link_step_km)
 
 
-@functools.lru_cache(maxsize=128)
+@functools.lru_cache(maxsize=64)
 def _approach(port: Port, settings: RouteSettings) -> Approach:
+    """A port's ways onto the network (remembered for the 64 ports used last, about 10 MB each)."""
     found = approach(
         _network(settings),
         (port.berth_lat, port.berth_lon),
@@ -352,6 +355,7 @@ def sea_route(a: Port, b: Port, settings: RouteSettings | None = None) -> Route:
 
 @functools.lru_cache(maxsize=4096)
 def _cached_route(a: Port, b: Port, settings: RouteSettings) -> Route:
+    """The route from ``a`` to ``b``: the shorter of the direct grid path and the network path."""
     if a.berth_lat == b.berth_lat and a.berth_lon == b.berth_lon:
         return Route.from_vertices([a.berth_lat], [a.berth_lon], a.locode, b.locode)
     label = f"route {a.locode}->{b.locode}"

@@ -193,14 +193,14 @@ class GridSearch:
         self.start = start
         self.coast_clearance_m = coast_clearance_m
         ci, cj = grid.cell(start[0], start[1])
-        self.ok = bool(grid.inside(ci, cj)) and not grid.land.all()
+        self.usable = bool(grid.inside(ci, cj)) and not grid.land.all()
         water = ~grid.land
-        self._node = np.cumsum(water.ravel()).reshape(water.shape) - 1
-        self._cells = np.flatnonzero(water.ravel())
-        self.cost = np.full(self._cells.size, np.inf)
-        self._pred = np.full(self._cells.size, -9999, dtype=np.int64)
+        self._node = (np.cumsum(water.ravel()).reshape(water.shape) - 1).astype(np.int32)
+        self._cells = np.flatnonzero(water.ravel()).astype(np.int32)
+        self.cost: npt.NDArray[np.float32] = np.full(self._cells.size, np.inf, dtype=np.float32)
+        self._pred = np.full(self._cells.size, -9999, dtype=np.int32)
         self._start_cell = (0, 0)
-        if self.ok:
+        if self.usable:
             self._start_cell = _snap_to_sea(grid, int(ci), int(cj))
             src = int(self._node[self._start_cell])
             cost, pred = dijkstra(
@@ -209,12 +209,12 @@ class GridSearch:
                 indices=src,
                 return_predecessors=True,
             )
-            self.cost, self._pred = np.asarray(cost), np.asarray(pred, dtype=np.int64)
+            self.cost, self._pred = np.asarray(cost, dtype=np.float32), np.asarray(pred, dtype=np.int32)
 
     def cost_at(self, lat: npt.ArrayLike, lon: npt.ArrayLike) -> FloatArray:
         """Cost of the cheapest path to the cells of (lat, lon) points (inf: land, outside, unreachable)."""
         i, j = self.grid.cell(lat, lon)
-        out = np.full(i.shape, np.inf)
+        out = np.full(i.shape, np.inf, dtype=np.float64)
         inside = self.grid.inside(i, j)
         ii, jj = i[inside], j[inside]
         sea = ~self.grid.land[ii, jj]
@@ -226,7 +226,7 @@ class GridSearch:
     def path_to(self, end: tuple[float, float]) -> tuple[FloatArray, FloatArray] | None:
         """The straightened cheapest path from the start to ``end`` (lat, lon), or None if there is none."""
         ci, cj = self.grid.cell(end[0], end[1])
-        if not self.ok or not bool(self.grid.inside(ci, cj)):
+        if not self.usable or not bool(self.grid.inside(ci, cj)):
             return None
         ei, ej = _snap_to_sea(self.grid, int(ci), int(cj))
         dst = int(self._node[ei, ej])
@@ -245,6 +245,7 @@ class GridSearch:
         target = self.coast_clearance_m
 
         def ok(a: int, b: int) -> bool:
+            """Whether the shortcut from vertex a to b touches only sea no nearer land than the path."""
             if b == a + 1:
                 return True
             need = min(target, float(clear_v[a : b + 1].min()))

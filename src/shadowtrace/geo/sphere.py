@@ -24,6 +24,7 @@ EARTH_RADIUS_M = 6_371_008.8
 
 
 def _f64(x: npt.ArrayLike) -> FloatArray:
+    """``x`` as a float64 array."""
     return np.asarray(x, dtype=np.float64)
 
 

@@ -117,3 +117,22 @@ MAX_REJECT_RAW_BYTES = 1024
 #: the decoded tables, by name; each is partitioned by UTC day of ``ts``
 #: (rejects by the day of ingest)
 DECODED = {"positions": POSITIONS, "statics": STATICS, "other": OTHER, "rejects": REJECTS}
+
+#: port-clearance declarations: where a vessel told the port authority it was going
+DECLARATIONS = pa.schema(
+    [
+        pa.field("source_id", pa.int32(), nullable=False),
+        pa.field("line", pa.int64(), nullable=False),
+        pa.field("declaration_id", pa.string()),
+        pa.field("mmsi", pa.int32()),
+        pa.field("imo", pa.int32()),
+        pa.field("vessel_name", pa.string()),
+        pa.field("flag", pa.string()),
+        pa.field("port_locode", pa.string(), nullable=False),
+        pa.field("port_name", pa.string()),
+        pa.field("departure_time", TS, nullable=False),
+        pa.field("declared_next_port_locode", pa.string()),
+        pa.field("declared_next_port_name", pa.string()),
+        pa.field("cargo", pa.string()),
+    ]
+)

@@ -19,12 +19,14 @@ import numpy.typing as npt
 
 from shadowtrace.errors import InputError
 from shadowtrace.geo.ports import Gazetteer
-from shadowtrace.sim.acts import Act, Stage, act_schedule
+from shadowtrace.sim.acts import EvasiveActs
 from shadowtrace.sim.coverage import Receivers, gps_noise
 from shadowtrace.sim.encode import AisEncoder, SentenceBlock
 from shadowtrace.sim.fleet import MID, H, Identity, Itinerary, Registry, Vessel, World, make_vessel
+from shadowtrace.sim.lookalikes import LookAlikes
 from shadowtrace.sim.motion import report_times, states
 from shadowtrace.sim.scenario import Scenario, load_scenario
+from shadowtrace.sim.stage import Act, act_schedule
 from shadowtrace.sim.truth import build_truth, declaration_rows
 from shadowtrace.sim.writers import (
     DAY_MS,
@@ -125,7 +127,7 @@ def simulate(
     registry = Registry(world.rng(0, 0))
     counter = iter(range(10**9))
     say(f"planning {n_vessels} vessels over {n_days:g} days ({sc.name})")
-    stage = Stage(world, registry, lambda: next(counter), receivers.covered)
+    stage = _Stage(world, registry, lambda: next(counter), receivers.covered)
     for k, (kind, variant) in enumerate(act_schedule(sc, n_vessels, n_days)):
         stage.stage(kind, variant, world.rng(2, k))
     fleet = list(stage.vessels)
@@ -161,6 +163,10 @@ def simulate(
     summary.skipped_acts = stage.skipped
     summary.seconds = time.perf_counter() - t_start
     return summary
+
+
+class _Stage(EvasiveActs, LookAlikes):
+    """Stages every kind of act: the evasive ones and their look-alikes."""
 
 
 def _count_acts(acts: list[Act]) -> dict[str, int]:

@@ -10,10 +10,10 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any, Final
 
-from shadowtrace.sim.acts import Act
 from shadowtrace.sim.coverage import Receivers
 from shadowtrace.sim.fleet import Declaration, Identity, Vessel, World
 from shadowtrace.sim.scenario import Scenario
+from shadowtrace.sim.stage import Act
 
 #: keys whose numbers are times (seconds since the start of the run)
 TIME_KEYS: Final = frozenset(

@@ -1,7 +1,8 @@
 """Read-only SQL over the store, with DuckDB.
 
 Every table is a view over the committed Parquet files only (``date`` is the
-Hive partition column); ``sources`` is the catalog's list of ingested sources.
+Hive partition column of the partitioned ones); ``sources`` is the catalog's list
+of ingested sources.
 Only queries are accepted (SELECT, WITH, FROM, DESCRIBE, SHOW, SUMMARIZE, EXPLAIN):
 nothing a user types here can change the store.
 """
@@ -12,7 +13,7 @@ import duckdb
 import pyarrow as pa
 
 from shadowtrace.errors import InputError
-from shadowtrace.models.tables import DECODED
+from shadowtrace.models.stored import TABLES
 from shadowtrace.store.store import Store
 
 _READ_ONLY = {duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN}
@@ -22,16 +23,16 @@ def connect(store: Store) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB with one view per table of the store."""
     con = duckdb.connect(":memory:")
     con.execute("SET TimeZone = 'UTC'")
-    for table, schema in DECODED.items():
+    for table, spec in TABLES.items():
         files = store.files(table)
+        hive = "hive_partitioning = " + ("true, hive_types = {'date': DATE}" if spec.partition else "false")
         if files:
             listed = ", ".join(_literal(str(p)) for p in files)
-            con.execute(
-                f"CREATE VIEW {table} AS SELECT * FROM read_parquet([{listed}], "
-                "hive_partitioning = true, hive_types = {'date': DATE})"
-            )
+            con.execute(f"CREATE VIEW {table} AS SELECT * FROM read_parquet([{listed}], {hive})")
         else:
-            empty = schema.empty_table().append_column("date", pa.array([], pa.date32()))
+            empty = spec.schema.empty_table()
+            if spec.partition:
+                empty = empty.append_column("date", pa.array([], pa.date32()))
             con.register(f"_{table}_empty", empty)
             con.execute(f"CREATE VIEW {table} AS SELECT * FROM _{table}_empty")
     con.register("_sources", _sources_table(store))

@@ -4,7 +4,7 @@ Layout::
 
     DATA/catalog.sqlite               sources, files, transactions
     DATA/.writer.lock                 held by the one writer
-    DATA/tables/<table>/date=YYYY-MM-DD/part-<txn>-<n>.parquet
+    DATA/tables/<table>/date=YYYY-MM-DD/part-<txn>-<source>-<n>.parquet
     DATA/staging/<txn>/...            files of a transaction not yet committed
 
 One writer at a time (an exclusive lock); any number of readers, which see only
@@ -33,7 +33,7 @@ import pyarrow.parquet as pq
 
 from shadowtrace.errors import StoreError
 from shadowtrace.ingest.stats import IngestStats
-from shadowtrace.models.tables import DECODED
+from shadowtrace.models.stored import TABLES
 from shadowtrace.store import catalog
 
 DEFAULT_DATA_DIR = "shadowtrace-data"
@@ -71,8 +71,8 @@ class Store:
 
     def files(self, table: str) -> list[Path]:
         """Committed Parquet files of a table, as absolute paths."""
-        if table not in DECODED:
-            raise StoreError(f"unknown table {table!r}; tables are {', '.join(DECODED)}")
+        if table not in TABLES:
+            raise StoreError(f"unknown table {table!r}; tables are {', '.join(TABLES)}")
         with contextlib.closing(self.reader()) as con:
             return [self.root / p for p in catalog.committed_files(con, table)]
 
@@ -145,6 +145,7 @@ class Transaction:
     txn: int
     _parts: dict[tuple[str, str, int], _Partition] = field(default_factory=dict)
     _files: int = 0
+    _replaced: set[str] = field(default_factory=set)
     _sources: list[tuple[int, str, str, int, IngestStats]] = field(default_factory=list)
     _next_source: int = 0
 
@@ -170,16 +171,27 @@ class Transaction:
         self._sources.append((source_id, sha256, path, size_bytes, stats))
 
     def write(self, table: str, source_id: int, data: pa.Table) -> None:
-        """Append a source's rows to a table, split into its daily partitions."""
+        """Append rows of one source (0: derived rows) to a table, split into its partitions.
+
+        For a ``replaced`` table (events), the first write of the transaction also
+        marks every committed file of the table for removal at commit.
+        """
+        spec = TABLES[table]
+        if spec.replaced:
+            self.replace(table)
         if data.num_rows == 0:
             return
-        schema = DECODED[table]
+        schema = spec.schema
         if not data.schema.equals(schema):
             data = data.select(schema.names).cast(schema)
-        for day, part in _by_day(table, data):
+        for day, part in _partitions(spec.partition, data):
             target = self._partition(table, day, source_id, schema)
             target.writer.write_table(part, row_group_size=1 << 20)
             target.rows += part.num_rows
+
+    def replace(self, table: str) -> None:
+        """At commit, the table's committed files give way to this transaction's."""
+        self._replaced.add(table)
 
     def discard_source(self, source_id: int) -> None:
         """Drop everything staged for one source (it turned out to be a duplicate)."""
@@ -192,7 +204,8 @@ class Transaction:
         key = (table, day, source_id)
         if key not in self._parts:
             self._files += 1
-            rel = f"tables/{table}/date={day}/part-{self.txn}-{source_id}-{self._files}.parquet"
+            folder = f"tables/{table}/date={day}" if day else f"tables/{table}"
+            rel = f"{folder}/part-{self.txn}-{source_id}-{self._files}.parquet"
             staged = self.staging / rel
             staged.parent.mkdir(parents=True, exist_ok=True)
             writer = pq.ParquetWriter(staged, schema, compression="zstd")
@@ -210,6 +223,10 @@ class Transaction:
         now = _now()
         self.con.execute("BEGIN IMMEDIATE")
         try:
+            old: list[str] = []
+            for table in sorted(self._replaced):
+                old += catalog.committed_files(self.con, table)
+                self.con.execute("DELETE FROM files WHERE table_name = ?", (table,))
             for part in self._parts.values():
                 table = part.final.split("/")[1]
                 self.con.execute(
@@ -231,6 +248,8 @@ class Transaction:
             self.con.execute("ROLLBACK")
             raise
         self._parts.clear()
+        for rel in old:  # no longer listed: unseen by readers; removed now or by the next writer
+            (self.store.root / rel).unlink(missing_ok=True)
 
     def close(self) -> None:
         """Release writers and staged files; uncommitted work is discarded."""
@@ -241,12 +260,16 @@ class Transaction:
         shutil.rmtree(self.staging, ignore_errors=True)
 
 
-def _by_day(table: str, data: pa.Table) -> Iterator[tuple[str, pa.Table]]:
-    if table == "rejects":
+def _partitions(rule: str, data: pa.Table) -> Iterator[tuple[str, pa.Table]]:
+    """(partition value, rows) pairs by a table's partition rule (see TableSpec)."""
+    if not rule:
+        yield "", data
+        return
+    if rule == "ingest_day":
         yield dt.datetime.now(dt.UTC).date().isoformat(), data
         return
-    days = pc.strftime(data.column("ts"), format="%Y-%m-%d")
-    days = pc.fill_null(days, NULL_PARTITION)
+    column = rule.removeprefix("day:")
+    days = pc.fill_null(pc.strftime(data.column(column), format="%Y-%m-%d"), NULL_PARTITION)
     unique = pc.unique(days).to_pylist()
     if len(unique) == 1:
         yield unique[0], data
