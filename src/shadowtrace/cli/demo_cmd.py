@@ -35,7 +35,7 @@ def demo(obj: Context, scenario: str, vessels: int, days: float, seed: int) -> N
     if not (inputs / "truth.json").is_file():
         click.echo(f"simulating {vessels} vessels over {days:g} days ({name}, seed {seed})...", err=True)
         simulate(scenario, inputs, vessels=vessels, days=days, seed=seed, force=True)
-    report = run_ingest(obj.store, [str(inputs / "ais")])
+    report = run_ingest(obj.store, [str(inputs / "ais"), str(inputs / "declarations.csv")])
     total = report.total()
     click.echo(
         f"ingested {len(report.ingested)} file(s) ({len(report.duplicates)} already in the store): "

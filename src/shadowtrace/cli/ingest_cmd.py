@@ -18,7 +18,11 @@ from shadowtrace.pipeline.sources import Source
 
 
 @click.command()
-@click.argument("paths", nargs=-1, required=True)
+@click.argument("paths", nargs=-1)
+@click.option(
+    "--declarations", "declarations", multiple=True, metavar="FILE.csv",
+    help="Port-clearance records (columns: docs/ingest.md); recognised by header in PATHS too.",
+)
 @click.option("--strict", is_flag=True, help="Stop at the first bad line (file:line: cause), store nothing.")
 @click.option(
     "--mapping",
@@ -31,13 +35,16 @@ from shadowtrace.pipeline.sources import Source
 )
 @click.pass_obj
 def ingest(
-    obj: Context, paths: tuple[str, ...], strict: bool, mapping: Path | None, fmt: str, progress: bool | None
+    obj: Context, paths: tuple[str, ...], declarations: tuple[str, ...], strict: bool, mapping: Path | None,
+    fmt: str, progress: bool | None,
 ) -> None:
     """Ingest AIS files, folders, .gz/.bz2/.xz/.zip archives, or - for stdin.
 
     The run is one transaction: interrupted or failed, it leaves the store as
     it was. Sources already in the store (same SHA-256) are skipped.
     """
+    if not paths and not declarations:
+        raise click.UsageError("give at least one PATH or --declarations FILE")
     column_mapping = ColumnMapping.from_toml(mapping) if mapping else None
     disable = None if progress is None else not progress
     with tqdm(unit="B", unit_scale=True, unit_divisor=1024, disable=disable, leave=False) as bar:
@@ -50,7 +57,7 @@ def ingest(
 
         report = run_ingest(
             obj.store, list(paths), strict=strict, mapping=column_mapping,
-            progress=bar.update, on_source=on_source,
+            progress=bar.update, on_source=on_source, declarations=list(declarations),
         )
     if fmt == "json":
         click.echo(json.dumps(_as_json(report), indent=2))

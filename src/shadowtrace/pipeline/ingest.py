@@ -15,6 +15,7 @@ from shadowtrace.errors import StrictError
 from shadowtrace.ingest.ais.csv_formats import ColumnMapping, detect_csv_format
 from shadowtrace.ingest.ais.csv_reader import decode_csv
 from shadowtrace.ingest.ais.nmea import decode_nmea
+from shadowtrace.ingest.declarations import decode_declarations, is_declarations_header
 from shadowtrace.ingest.lines import DEFAULT_CHUNK_BYTES, line_chunks
 from shadowtrace.ingest.stats import IngestStats
 from shadowtrace.pipeline import sources as src
@@ -64,14 +65,20 @@ def ingest(
     chunk_bytes: int = DEFAULT_CHUNK_BYTES,
     progress: Progress | None = None,
     on_source: Callable[[src.Source], None] | None = None,
+    declarations: list[str] | None = None,
 ) -> IngestReport:
-    """Decode every source under ``paths`` into the store, all or nothing."""
+    """Decode every source under ``paths`` (and ``declarations``, read as port-clearance
+    CSV whatever their header) into the store, all or nothing."""
     report = IngestReport()
-    with store.transaction(f"ingest {' '.join(paths)}") as txn:
-        for source in src.expand(paths):
-            if on_source:
-                on_source(source)
-            report.results.append(_ingest_one(txn, source, strict, mapping, chunk_bytes, progress))
+    jobs = [(p, False) for p in paths] + [(p, True) for p in declarations or []]
+    with store.transaction(f"ingest {' '.join(p for p, _ in jobs)}") as txn:
+        for path, as_declarations in jobs:
+            for source in src.expand([path]):
+                if on_source:
+                    on_source(source)
+                report.results.append(
+                    _ingest_one(txn, source, strict, mapping, chunk_bytes, progress, as_declarations)
+                )
     return report
 
 
@@ -82,6 +89,7 @@ def _ingest_one(
     mapping: ColumnMapping | None,
     chunk_bytes: int,
     progress: Progress | None,
+    as_declarations: bool = False,
 ) -> SourceResult:
     if source.sha256 is not None and (known := txn.known_source(source.sha256)) is not None:
         return SourceResult(source.name, source.sha256, known, IngestStats(), duplicate=True)
@@ -89,11 +97,13 @@ def _ingest_one(
     stats = IngestStats()
     with source.open() as raw:
         head = raw.read(_SNIFF_BYTES)
-        kind, csv_format = detect_format(head, mapping)
+        kind, csv_format = ("declarations", None) if as_declarations else detect_format(head, mapping)
         with src.HashingReader(raw, head) as reader:
             chunks = _counted(line_chunks(reader, chunk_bytes), progress)
             if kind == "nmea":
                 decoded = decode_nmea(chunks, source_id, stats)
+            elif kind == "declarations":
+                decoded = decode_declarations(chunks, source_id, stats)
             else:
                 decoded = decode_csv(chunks, source_id, stats, fmt=csv_format, mapping=mapping)
             for tables in decoded:
@@ -117,10 +127,13 @@ def _check_strict(source: src.Source, tables: dict[str, pa.Table], strict: bool)
 
 
 def detect_format(head: bytes, mapping: ColumnMapping | None) -> tuple[str, str | None]:
-    """("csv", format name) for a known CSV header or a user mapping, else ("nmea", None)."""
+    """("declarations", None) or ("csv", format name) for a known CSV header or a user
+    mapping, else ("nmea", None)."""
+    first = next((ln for ln in head.splitlines() if ln.strip()), b"")
+    if is_declarations_header(first):
+        return "declarations", None
     if mapping is not None:
         return "csv", None
-    first = next((ln for ln in head.splitlines() if ln.strip()), b"")
     csv_format = detect_csv_format(first)
     if csv_format is not None:
         return "csv", csv_format
