@@ -60,7 +60,7 @@ def test_route_is_land_free_from_berth_to_berth(gaz: Gazetteer, a: str, b: str) 
         pytest.param("RUVVO", "CNDLC", 1800, 2300, id="Vladivostok-Dalian"),
         pytest.param("RUVVO", "KPNAM", 1750, 2200, id="Vladivostok-Nampo"),
         # North Korea's two coasts: 250 km apart overland, far apart by sea
-        pytest.param("KPNAM", "KPWON", 1100, 1500, id="Nampo-Wonsan"),
+        pytest.param("KPNAM", "KPWON", 1200, 1700, id="Nampo-Wonsan"),
         pytest.param("KRPUS", "KRUSN", 50, 100, id="Busan-Ulsan"),
         pytest.param("DKCPH", "RULED", 1150, 1400, id="Copenhagen-St-Petersburg"),
         pytest.param("EETLL", "FIHEL", 70, 100, id="Tallinn-Helsinki"),

@@ -36,7 +36,7 @@ class BerthSettings:
         metadata={
             "unit": "km",
             "help": "half-size of the box around a port searched for its sea: the "
-            "largest body of water in it (berths are never farther away than this)",
+            "largest body of water in it (a port with none is a river or lake port)",
         },
     )
     anchorage_min_km: float = field(
@@ -176,7 +176,7 @@ class Gazetteer:
         self.settings = settings or BerthSettings()
         self._records: dict[str, PortRecord] = {}
         for r in records:
-            self._records.setdefault(r.locode, r)
+            self._records.setdefault(_normalised(r.locode), r)
         self._codes = list(self._records)
         self._lat = np.array([r.lat for r in self._records.values()], dtype=np.float64)
         self._lon = np.array([r.lon for r in self._records.values()], dtype=np.float64)
@@ -214,10 +214,11 @@ class Gazetteer:
     def get(self, locode: str) -> Port:
         """The port with UN/LOCODE ``locode`` (case and spaces ignored, e.g. ``"ru vvo"``)."""
         rec = self.record(locode)
-        port = self._ports.get(rec.locode)
+        key = _normalised(rec.locode)
+        port = self._ports.get(key)
         if port is None:
             port = place_port(rec, self.settings)
-            self._ports[rec.locode] = port
+            self._ports[key] = port
         return port
 
     def _unknown_message(self, locode: object) -> str:
@@ -263,8 +264,10 @@ def _normalised(locode: str) -> str:
 def _searoute_records() -> list[PortRecord]:
     """The ports of searoute's own ``data/ports.geojson``, one per UN/LOCODE.
 
-    Where a code is listed twice, the entry searoute marks as a terminal (``t`` = 1) wins, then the
-    first; entries whose code is not five letters are skipped.
+    The country is the code's first two letters (where searoute's country name disagrees, as for a
+    handful of entries, the code wins). Where a code is listed twice, the entry searoute marks as a
+    terminal (``t`` = 1) wins, then the first; entries whose code is not five letters or digits are
+    skipped.
     """
     text = resources.files("searoute").joinpath("data", "ports.geojson").read_text(encoding="utf-8")
     best: dict[str, tuple[float, PortRecord]] = {}

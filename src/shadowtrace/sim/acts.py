@@ -14,7 +14,8 @@ import numpy as np
 
 from shadowtrace.geo.land import crosses_land, is_land
 from shadowtrace.geo.sphere import destination_point, haversine_m
-from shadowtrace.sim.fleet import H, Identity, Itinerary, Vessel
+from shadowtrace.sim.fleet import H, Itinerary, Vessel
+from shadowtrace.sim.identities import Identity
 from shadowtrace.sim.motion import SAIL, Path, sail_phase, states_at
 from shadowtrace.sim.stage import Act, Stage, voyage_after
 

@@ -22,7 +22,8 @@ from shadowtrace.geo.ports import Gazetteer
 from shadowtrace.sim.acts import EvasiveActs
 from shadowtrace.sim.coverage import Receivers, gps_noise
 from shadowtrace.sim.encode import AisEncoder, SentenceBlock
-from shadowtrace.sim.fleet import MID, H, Identity, Itinerary, Registry, Vessel, World, make_vessel
+from shadowtrace.sim.fleet import H, Itinerary, Vessel, World, make_vessel
+from shadowtrace.sim.identities import MID, Identity, Registry
 from shadowtrace.sim.lookalikes import LookAlikes
 from shadowtrace.sim.motion import report_times, states
 from shadowtrace.sim.scenario import Scenario, load_scenario

@@ -19,7 +19,8 @@ from typing import Any, Final
 
 import numpy as np
 
-from shadowtrace.sim.fleet import H, Itinerary, Registry, Vessel, VoyageData, World, make_vessel
+from shadowtrace.sim.fleet import H, Itinerary, Vessel, VoyageData, World, make_vessel
+from shadowtrace.sim.identities import Registry
 from shadowtrace.sim.scenario import LOOK_ALIKES, Scenario
 
 #: vessels each act needs

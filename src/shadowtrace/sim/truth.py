@@ -11,7 +11,8 @@ from datetime import UTC, datetime
 from typing import Any, Final
 
 from shadowtrace.sim.coverage import Receivers
-from shadowtrace.sim.fleet import Declaration, Identity, Vessel, World
+from shadowtrace.sim.fleet import Declaration, Vessel, World
+from shadowtrace.sim.identities import Identity
 from shadowtrace.sim.scenario import Scenario
 from shadowtrace.sim.stage import Act
 
