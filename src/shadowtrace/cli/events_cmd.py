@@ -1,0 +1,88 @@
+"""``shadowtrace events``: list what the detectors found, with filters."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import click
+import pyarrow as pa
+
+from shadowtrace.cli.main import Context
+from shadowtrace.cli.output import FORMATS, write_rows
+from shadowtrace.errors import InputError
+from shadowtrace.store import sql as store_sql
+
+#: columns of the table format (csv and json carry every field: docs/events.md)
+TABLE_COLUMNS = ("event_id", "kind", "severity", "start", "end", "mmsi", "imo", "vessel_name", "summary")
+
+
+def vessel_filter(vessel: str) -> tuple[str, list[object]]:
+    """SQL condition and parameters selecting one vessel by MMSI (9 digits) or IMO (7 digits)."""
+    digits = vessel.upper().removeprefix("IMO").strip()
+    if not digits.isdigit() or len(digits) not in (7, 9):
+        raise InputError(f"vessel {vessel!r}: give an MMSI (9 digits) or an IMO number (7 digits)")
+    return ("mmsi = ?", [int(digits)]) if len(digits) == 9 else ("imo = ?", [int(digits)])
+
+
+def query_events(
+    obj: Context, kinds: tuple[str, ...] = (), vessel: str | None = None, since: dt.datetime | None = None
+) -> pa.Table:
+    where, params = ["TRUE"], []
+    if kinds:
+        where.append(f"kind IN ({', '.join('?' for _ in kinds)})")
+        params += [k.upper() for k in kinds]
+    if vessel:
+        cond, values = vessel_filter(vessel)
+        where.append(cond)
+        params += values
+    if since:
+        where.append("coalesce(\"end\", start) >= ?")
+        params.append(since if since.tzinfo else since.replace(tzinfo=dt.UTC))
+    con = store_sql.connect(obj.store)
+    try:
+        return con.sql(
+            f"SELECT * FROM events WHERE {' AND '.join(where)} ORDER BY start, kind, subject", params=params
+        ).to_arrow_table()
+    finally:
+        con.close()
+
+
+def summary(kind: str, details: dict[str, object]) -> str:
+    """One line of the facts that matter most for a kind."""
+    keys = ("summary", "locode", "declared", "actual", "duration_h", "distance_km")
+    parts = [f"{k}={details[k]}" for k in keys if details.get(k) not in (None, "")]
+    return ", ".join(parts) if parts else kind.lower().replace("_", " ")
+
+
+@click.command()
+@click.option("--kind", "kinds", multiple=True, help="Only this kind (repeatable), e.g. DESTINATION_MISMATCH.")
+@click.option("--vessel", help="Only this vessel: MMSI (9 digits) or IMO (7 digits).")
+@click.option("--since", type=click.DateTime(), help="Only events ending at or after this time (UTC).")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@click.pass_obj
+def events(obj: Context, kinds: tuple[str, ...], vessel: str | None, since: dt.datetime | None, fmt: str) -> None:
+    """List events found by `shadowtrace detect` (fields: docs/events.md)."""
+    write_events(query_events(obj, kinds, vessel, since), fmt)
+
+
+def write_events(table: pa.Table, fmt: str) -> None:
+    """Events in a format: a readable table, flat CSV, or JSON with nested details and evidence."""
+    rows = table.to_pylist()
+    for row in rows:
+        row["details"] = json.loads(row["details"] or "{}")
+    if fmt == "json":
+        click.echo(json.dumps(rows, default=str, ensure_ascii=False))
+        return
+    if fmt == "table":
+        flat = {c: [r.get(c) for r in rows] for c in TABLE_COLUMNS if c != "summary"}
+        flat["summary"] = [summary(r["kind"], r["details"]) for r in rows]
+        write_rows(pa.table({c: flat[c] for c in TABLE_COLUMNS}), "table")
+        return
+    for row in rows:
+        row["details"] = json.dumps(row["details"], sort_keys=True, ensure_ascii=False)
+        row["reasons"] = "; ".join(row["reasons"] or [])
+        row["evidence"] = "; ".join(f"{e['source_id']}:{e['line']} {e['role']}" for e in row["evidence"] or [])
+    names = table.column_names
+    write_rows(pa.table({c: [r[c] for r in rows] for c in names}) if rows else pa.table(
+        {c: pa.array([], pa.string()) for c in names}), "csv")
