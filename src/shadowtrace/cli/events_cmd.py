@@ -28,7 +28,8 @@ def vessel_filter(vessel: str) -> tuple[str, list[object]]:
 def query_events(
     obj: Context, kinds: tuple[str, ...] = (), vessel: str | None = None, since: dt.datetime | None = None
 ) -> pa.Table:
-    where, params = ["TRUE"], []
+    where: list[str] = ["TRUE"]
+    params: list[object] = []
     if kinds:
         where.append(f"kind IN ({', '.join('?' for _ in kinds)})")
         params += [k.upper() for k in kinds]
