@@ -73,9 +73,20 @@ def cli(ctx: click.Context, data: Path, debug: bool) -> None:
 
 
 def _register() -> None:
-    from shadowtrace.cli import demo_cmd, events_cmd, ingest_cmd, simulate_cmd, sql_cmd, vessel_cmd
+    from shadowtrace.cli import (
+        demo_cmd,
+        destination_cmd,
+        detect_cmd,
+        events_cmd,
+        ingest_cmd,
+        simulate_cmd,
+        sql_cmd,
+        vessel_cmd,
+    )
 
     cli.add_command(demo_cmd.demo)
+    cli.add_command(destination_cmd.destination)
+    cli.add_command(detect_cmd.detect)
     cli.add_command(events_cmd.events)
     cli.add_command(ingest_cmd.ingest)
     cli.add_command(vessel_cmd.vessel)

@@ -8,6 +8,7 @@ import pyarrow as pa
 
 from shadowtrace.models.events import EVENTS
 from shadowtrace.models.tables import DECLARATIONS, OTHER, POSITIONS, REJECTS, STATICS
+from shadowtrace.models.voyages import VOYAGES
 
 
 @dataclass(frozen=True)
@@ -29,4 +30,5 @@ TABLES: dict[str, TableSpec] = {
     "rejects": TableSpec(REJECTS, "ingest_day"),
     "declarations": TableSpec(DECLARATIONS, "day:departure_time"),
     "events": TableSpec(EVENTS, "", replaced=True),
+    "voyages": TableSpec(VOYAGES, "", replaced=True),
 }

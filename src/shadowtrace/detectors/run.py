@@ -1,0 +1,103 @@
+"""Run every detector over a store and replace its events and voyages.
+
+Tracks (cleaning, POSITION_JUMP, PORT_CALL), voyages with their AIS destinations and
+clearance records, then DESTINATION_MISMATCH and DECLARATION_MISMATCH. The events and
+voyages tables are rewritten whole in one transaction, so a rerun replaces, never
+duplicates (event ids are deterministic).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import polars as pl
+import pyarrow as pa
+
+from shadowtrace.detectors.mismatch import Declared, MismatchParams, detect_mismatches
+from shadowtrace.geo.destinations import DestinationResolver, Resolution
+from shadowtrace.geo.ports import Gazetteer
+from shadowtrace.models.events import Event, events_table
+from shadowtrace.models.voyages import VOYAGES
+from shadowtrace.store.sql import connect
+from shadowtrace.store.store import Store
+from shadowtrace.tracks.params import TrackParams
+from shadowtrace.tracks.pipeline import TrackResult, run_tracks
+from shadowtrace.tracks.voyages import attach_declarations
+
+
+@dataclass
+class DetectReport:
+    events_by_kind: Counter[str] = field(default_factory=Counter)
+    voyages: int = 0
+    cleaning: dict[str, int] = field(default_factory=dict)
+
+
+def declared(resolution: Resolution) -> Declared:
+    """What the mismatch rules need of a destination resolution."""
+    legs = tuple(leg.locode for leg in resolution.legs if leg.locode)
+    if resolution.locode and (not legs or legs[-1] != resolution.locode):
+        legs += (resolution.locode,)
+    return Declared(
+        raw=resolution.raw, locodes=legs, country=resolution.country, kind=resolution.kind,
+        rule=resolution.rule, confidence=resolution.confidence,
+    )
+
+
+def detect(
+    store: Store,
+    *,
+    gazetteer: Gazetteer | None = None,
+    track_params: TrackParams | None = None,
+    mismatch_params: MismatchParams | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> DetectReport:
+    """Every detector over the store; events and voyages replaced in one transaction."""
+    say = progress or (lambda _m: None)
+    gaz = gazetteer or Gazetteer.from_searoute()
+    tp = track_params or TrackParams()
+    say("tracks, port calls and voyages")
+    tracks = run_tracks(store, gaz, tp)
+    voyages = _voyages(store, tracks, tp)
+    say(f"mismatches over {voyages.height:,} voyages")
+    resolver = DestinationResolver(gaz)
+    events: list[Event] = [
+        *tracks.events,
+        *detect_mismatches(voyages, lambda text: declared(resolver.resolve(text)), mismatch_params),
+    ]
+    with store.transaction("detect") as txn:
+        txn.write("events", 0, events_table(events))
+        txn.write("voyages", 0, voyages_table(voyages))
+    return DetectReport(Counter(e.kind for e in events), voyages.height, dict(tracks.counts))
+
+
+def _voyages(store: Store, tracks: TrackResult, tp: TrackParams) -> pl.DataFrame:
+    """Voyages with the arrival port's position and first fix, and the clearance records."""
+    calls = tracks.calls.select(
+        to_call="event_id", to_lat="port_lat", to_lon="port_lon",
+        arrival_source_id="first_src", arrival_line="first_line",
+    )
+    voyages = tracks.voyages.join(calls, on="to_call", how="left", maintain_order="left")
+    con = connect(store)
+    try:
+        table = con.sql("SELECT * EXCLUDE (date) FROM declarations").to_arrow_table()
+    finally:
+        con.close()
+    declarations = pl.from_arrow(table)
+    assert isinstance(declarations, pl.DataFrame)
+    if declarations.is_empty():
+        return voyages
+    return attach_declarations(voyages, declarations, tp.voyages)
+
+
+def voyages_table(voyages: pl.DataFrame) -> pa.Table:
+    """The voyages as the stored VOYAGES table (columns it lacks are null)."""
+    if voyages.is_empty():
+        return VOYAGES.empty_table()
+    table = voyages.to_arrow()
+    columns = [
+        table.column(f.name).cast(f.type) if f.name in table.column_names else pa.nulls(table.num_rows, f.type)
+        for f in VOYAGES
+    ]
+    return pa.Table.from_arrays(columns, schema=VOYAGES)
