@@ -13,8 +13,9 @@ destination that names only the arrival's country, texts that say nothing (``FOR
 blank, unresolved), which cannot be contradicted, a stale text (the previous voyage's
 destination, last broadcast soon after departure, or the port of departure itself), a
 voyage back to its port of departure, and a clearance record naming another port when AIS
-announced the true one during the voyage, well before arrival (a diversion made openly;
-still reported, with that reason, when the port reached is in a watched country). Severity rises when
+announced the true one during the voyage, well before arrival and not just after a long
+silence (a diversion made openly; still reported, with that reason, when the port reached is
+in a watched country). Severity rises when
 the port reached is in a watched country (default: North Korea), and when the false
 destination was kept until arrival.
 """
@@ -182,12 +183,14 @@ def declaration_mismatches(voyages: pl.DataFrame, resolve: Resolver, params: Mis
 def _contradiction(
     v: dict[str, Any], resolve: Resolver, params: MismatchParams
 ) -> tuple[dict[str, Any], Declared, str] | None:
-    """The destination text that contradicts the arrival, if any: the last one broadcast, or one
-    broadcast until a silence of ``dark_gap_h`` (checked first: what was declared going dark)."""
+    """The destination text that contradicts the arrival, if any: the last informative one
+    broadcast (placeholders say nothing), or one broadcast until a silence of ``dark_gap_h``
+    (checked first: what was declared going dark)."""
     texts = _current_texts(v, params)
     gap = dt.timedelta(hours=params.dark_gap_h)
     before_dark = [t for t, nxt in itertools.pairwise(texts) if nxt["first_seen"] - t["last_seen"] >= gap]
-    for i, text in enumerate([*before_dark, *texts[-1:]]):
+    informative = [t for t in texts if resolve(t["text"]).kind in ("port", "country")]
+    for i, text in enumerate([*before_dark, *informative[-1:]]):
         declared = resolve(text["text"])
         why = verdict(declared, v, params)
         if why is not None:
@@ -205,7 +208,10 @@ def _announced(v: dict[str, Any], resolve: Resolver, params: MismatchParams) -> 
     after = v["departed_at"] + dt.timedelta(hours=params.diversion_after_departure_h)
     notice = v["arrived_at"] - dt.timedelta(hours=params.diversion_notice_h)
     named = [d["first_seen"] for d in _current_texts(v, params) if v["to_locode"] in resolve(d["text"]).locodes]
-    return bool(named) and after < min(named) <= notice
+    if not named or not after < min(named) <= notice:
+        return False
+    dark_until = v.get("dark_until")
+    return dark_until is None or min(named) < dark_until  # named after going dark: not made openly
 
 
 def _call_evidence(v: dict[str, Any]) -> list[tuple[int, int, str]]:

@@ -58,13 +58,14 @@ def detect(
     gaz = gazetteer or Gazetteer.from_searoute()
     tp = track_params or TrackParams()
     say("tracks, port calls and voyages")
+    mp = mismatch_params or MismatchParams()
     tracks = run_tracks(store, gaz, tp)
-    voyages = _voyages(store, tracks, tp)
+    voyages = _voyages(store, tracks, tp, mp.dark_gap_h)
     say(f"mismatches over {voyages.height:,} voyages")
     resolver = DestinationResolver(gaz)
     events: list[Event] = [
         *tracks.events,
-        *detect_mismatches(voyages, lambda text: declared(resolver.resolve(text)), mismatch_params),
+        *detect_mismatches(voyages, lambda text: declared(resolver.resolve(text)), mp),
     ]
     with store.transaction("detect") as txn:
         txn.write("events", 0, events_table(events))
@@ -72,8 +73,18 @@ def detect(
     return DetectReport(Counter(e.kind for e in events), voyages.height, dict(tracks.counts))
 
 
-def _voyages(store: Store, tracks: TrackResult, tp: TrackParams) -> pl.DataFrame:
-    """Voyages with the arrival port's position and first fix, and the clearance records."""
+#: silences of a vessel's position reports at least ? hours long
+_SILENCES = """
+WITH p AS (SELECT mmsi, ts, lag(ts) OVER (PARTITION BY mmsi ORDER BY ts) AS prev
+           FROM positions WHERE ts IS NOT NULL)
+SELECT mmsi, prev AS silence_start, ts AS silence_end FROM p
+WHERE prev IS NOT NULL AND ts - prev >= to_milliseconds(CAST(? * 3600000 AS BIGINT))
+"""
+
+
+def _voyages(store: Store, tracks: TrackResult, tp: TrackParams, dark_gap_h: float) -> pl.DataFrame:
+    """Voyages with the arrival port's position and first fix, the end of the last long silence
+    during the voyage (``dark_until``), and the clearance records."""
     calls = tracks.calls.select(
         to_call="event_id", to_lat="port_lat", to_lon="port_lon",
         arrival_source_id="first_src", arrival_line="first_line",
@@ -81,14 +92,37 @@ def _voyages(store: Store, tracks: TrackResult, tp: TrackParams) -> pl.DataFrame
     voyages = tracks.voyages.join(calls, on="to_call", how="left", maintain_order="left")
     con = connect(store)
     try:
-        table = con.sql("SELECT * EXCLUDE (date) FROM declarations").to_arrow_table()
+        declarations = _frame(con.sql("SELECT * EXCLUDE (date) FROM declarations").to_arrow_table())
+        silences = _frame(con.sql(_SILENCES, params=[dark_gap_h]).to_arrow_table())
     finally:
         con.close()
-    declarations = pl.from_arrow(table)
-    assert isinstance(declarations, pl.DataFrame)
+    voyages = _with_dark_until(voyages, silences)
     if declarations.is_empty():
         return voyages
     return attach_declarations(voyages, declarations, tp.voyages)
+
+
+def _frame(table: pa.Table) -> pl.DataFrame:
+    frame = pl.from_arrow(table)
+    assert isinstance(frame, pl.DataFrame)
+    return frame
+
+
+def _with_dark_until(voyages: pl.DataFrame, silences: pl.DataFrame) -> pl.DataFrame:
+    if voyages.is_empty():
+        return voyages.with_columns(dark_until=pl.lit(None, voyages.schema["departed_at"]))
+    when_t = voyages.schema["departed_at"]
+    legs = voyages.with_row_index("_leg").select("_leg", "mmsi", "departed_at", "arrived_at")
+    inside = legs.join(
+        silences.with_columns(pl.col("silence_start", "silence_end").cast(when_t)), on="mmsi"
+    ).filter(
+        (pl.col("silence_start") >= pl.col("departed_at"))
+        & (pl.col("arrived_at").is_null() | (pl.col("silence_end") <= pl.col("arrived_at")))
+    )
+    last = inside.group_by("_leg").agg(dark_until=pl.col("silence_end").max())
+    return (
+        voyages.with_row_index("_leg").join(last, on="_leg", how="left", maintain_order="left").drop("_leg")
+    )
 
 
 def voyages_table(voyages: pl.DataFrame) -> pa.Table:

@@ -58,7 +58,7 @@ from rapidfuzz.distance import Levenshtein
 
 from shadowtrace.errors import InputError
 from shadowtrace.geo.countries import SUBDIVISIONS, alpha2_of_alpha3, country_by_name, country_name, is_alpha2
-from shadowtrace.geo.gazetteer_files import MergedGazetteer, searoute_sizes
+from shadowtrace.geo.gazetteer_files import MergedGazetteer, is_uncoded, searoute_sizes
 from shadowtrace.geo.names import (
     ACTIVITY_WORDS,
     BUILTIN_ALIASES,
@@ -402,7 +402,7 @@ class DestinationResolver:
         if near is not None and len(pool) > 1:
             best = min(pool, key=lambda c: self._distance_m(c, near))
         else:
-            best = max(pool, key=lambda c: (bool(_LOCODE_TEXT.fullmatch(c)), c in match.main, size.get(c, 0.0)))
+            best = max(pool, key=lambda c: (not is_uncoded(c), c in match.main, size.get(c, 0.0)))
         margin = self.settings.ambiguity_margin
         rivals = [
             c

@@ -54,7 +54,7 @@ UNLOCODE_SIZE = 0.2
 
 _LOCODE = re.compile(r"[A-Z]{2}[A-Z2-9]{3}")
 _FUNCTION = re.compile(r"[-0-9B]{8}")
-_UNNAMED_ANCHORAGE = re.compile(r"[A-Z]{3}-\d+")
+_UNNAMED_ANCHORAGE = re.compile(r"[A-Z]{3}-(?:\d+|NA)")
 
 
 @dataclass(frozen=True)
@@ -98,7 +98,7 @@ class MergedGazetteer(Gazetteer):
     ) -> None:
         """Merge ``entries``: those with a UN/LOCODE first, in order, then the others, in order."""
         acc = _Merger(merge or MergeSettings())
-        for e in sorted(entries, key=lambda e: not _is_locode(e.record.locode)):
+        for e in sorted(entries, key=lambda e: is_uncoded(e.record.locode)):
             acc.add(e)
         super().__init__(acc.records(), settings)
         self._aliases = {code: tuple(names) for code, names in acc.aliases.items()}
@@ -155,7 +155,7 @@ class _Merger:
     def add(self, e: PortEntry) -> None:
         rec = e.record
         code = rec.locode
-        if code not in self.first and not _is_locode(code) and not math.isnan(rec.lat):
+        if code not in self.first and is_uncoded(code) and not math.isnan(rec.lat):
             code = self._same_place(e) or code
         if code not in self.first:
             if math.isnan(rec.lat) or math.isnan(rec.lon):
@@ -226,6 +226,11 @@ def _key(name: str) -> str:
 
 def _is_locode(code: str) -> bool:
     return bool(_LOCODE.fullmatch(code))
+
+
+def is_uncoded(code: str) -> bool:
+    """Whether a port id is not a UN/LOCODE but stands for a place without one (``WPI-61070``, ``GFW-DK-LANGO``)."""
+    return "-" in code
 
 
 def with_records(
@@ -342,7 +347,8 @@ def _split_names(text: str) -> tuple[str, list[str]]:
     ``"St Petersburg (ex Leningrad)"`` -> ``("St Petersburg", ["Leningrad"])``;
     ``"Jurong/Singapore"`` -> ``("Jurong/Singapore", ["Jurong"])`` (UN/LOCODE writes the town
     after the slash: it is not another name of the place);
-    ``"Vanasadam - Port of Tallinn"`` -> the whole, plus both halves.
+    ``"Vanasadam - Port of Tallinn"`` -> the whole, plus both halves;
+    ``"Ariake, Tokyo"`` -> the whole, plus ``"Ariake"``.
     """
     text = " ".join(text.replace('"', " ").split())
     inner = [re.sub(r"^(ex|formerly|also)\s+", "", m, flags=re.I) for m in re.findall(r"\(([^)]*)\)", text)]
@@ -350,6 +356,8 @@ def _split_names(text: str) -> tuple[str, list[str]]:
     others = [m.strip() for m in inner if m.strip()]
     if "/" in main:
         others.append(main.split("/")[0].strip())
+    if ", " in main:  # "Ariake, Tokyo"
+        others.append(main.split(", ")[0].strip())
     if " - " in main:
         others += [p.strip() for p in main.split(" - ") if p.strip()]
     return main, others
@@ -392,7 +400,8 @@ def read_wpi(path: str | Path) -> list[PortEntry]:
         lat, lon = _position(_float(row[col["Latitude"]]), _float(row[col["Longitude"]]))
         size = WPI_SIZES.get(row[size_col].strip(), 0.3) if size_col is not None else 0.3
         rec = PortRecord(code, main, country, cty_name or country_name(country), lat, lon)
-        out.append(PortEntry(rec, tuple(dict.fromkeys(others + alternates)), size, "", "wpi"))
+        aliases = tuple(a for a in dict.fromkeys(others + alternates) if a != main)
+        out.append(PortEntry(rec, aliases, size, "", "wpi"))
     return out
 
 
@@ -514,6 +523,7 @@ __all__ = [
     "PortEntry",
     "detect_format",
     "gazetteer_with_files",
+    "is_uncoded",
     "read_anchorages",
     "read_port_file",
     "read_unlocode",

@@ -388,7 +388,10 @@ class Itinerary:
         # what the crew and the port authority say
         delay = (update_delay_h if update_delay_h is not None else self.v.update_delay_h) * H
         eta = arrive + float(rng.normal(0, 3 * H))
-        self._set_voyage(dep + delay, self.voyage_style(), ais_dest or to, self._draught(self.v.laden), eta, origin)
+        style = self.voyage_style()
+        if ais_dest is not None and style in ("blank", "for_orders"):
+            style = "name"  # an act's declared destination is always written out: it is what it labels
+        self._set_voyage(dep + delay, style, ais_dest or to, self._draught(self.v.laden), eta, origin)
         self.declare(origin, dep, declared or to)
         self.port = to
         self.t = berth_t + stay

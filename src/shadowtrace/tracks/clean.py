@@ -80,7 +80,7 @@ def clean_positions(positions: pl.DataFrame, params: CleanParams) -> CleanResult
     counts["jump_fixes"] = jumps.height
     counts["kept"] = kept.height
     events = _jump_events(minor, jumps, kept, params)
-    return CleanResult(_segments(kept, params), jumps.sort("jump", "ts"), events, counts)
+    return CleanResult(_segments(kept, params), jumps.sort("jump", "ts", "source_id", "line"), events, counts)
 
 
 def _usable(df: pl.DataFrame, p: CleanParams) -> tuple[pl.DataFrame, dict[str, int]]:

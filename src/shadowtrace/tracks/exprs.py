@@ -6,7 +6,6 @@ shift of the whole column masked where the vessel changes: one vectorised pass, 
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -52,13 +51,6 @@ def fill_forward_from(first: pl.Expr, value: pl.Expr, start: Any) -> pl.Expr:
     visit) into the next: the hysteresis states of the track modules are built this way.
     """
     return pl.when(first & value.is_null()).then(pl.lit(start)).otherwise(value).forward_fill()
-
-
-def iso(t: dt.datetime | None) -> str | None:
-    """A UTC time as ISO 8601 text, seconds precision, with ``Z``; None stays None."""
-    if t is None:
-        return None
-    return t.astimezone(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 def evidence(rows: Iterable[tuple[int | None, int | None, str]]) -> list[tuple[int, int, str]]:

@@ -35,7 +35,6 @@ from shadowtrace.models.events import Event, params_hash
 from shadowtrace.tracks.exprs import (
     evidence,
     fill_forward_from,
-    iso,
     require_columns,
     same_vessel_as_next,
     same_vessel_as_previous,
@@ -216,17 +215,25 @@ def _timed(calls: pl.DataFrame, p: PortCallParams) -> pl.DataFrame:
     return out.select([c for c in CALL_COLUMNS if c != "call"])
 
 
+_TIMES = ("arrival", "departure", "entered_at", "exited_at", "first_inside", "last_inside", "first_stop")
+
+
 def port_call_events(calls: pl.DataFrame, params: PortCallParams) -> list[Event]:
     """One PORT_CALL event per row of the calls table, in the table's order."""
     phash = params_hash(params)
-    return [_event(row, phash) for row in calls.iter_rows(named=True)]
+    texts = calls.select(  # formatted once per column, not per row
+        **{c: pl.col(c).dt.strftime("%Y-%m-%dT%H:%M:%SZ") for c in _TIMES},
+        hours=(pl.col("departure") - pl.col("arrival")).dt.total_seconds(fractional=True) / 3600.0,
+    )
+    rows = zip(calls.iter_rows(named=True), texts.iter_rows(named=True), strict=True)
+    return [_event(row, text, phash) for row, text in rows]
 
 
-def _event(r: dict[str, Any], phash: str) -> Event:
-    """The PORT_CALL event of one call."""
+def _event(r: dict[str, Any], text: dict[str, Any], phash: str) -> Event:
+    """The PORT_CALL event of one call (``text``: its times as ISO 8601, its length in hours)."""
     mmsi = int(r["mmsi"])
-    hours = (r["departure"] - r["arrival"]).total_seconds() / 3600.0
     how = "stopped" if r["stopped"] else "no stop seen"
+    left = r["left"]
     return Event(
         kind="PORT_CALL",
         detector=DETECTOR,
@@ -235,23 +242,23 @@ def _event(r: dict[str, Any], phash: str) -> Event:
         imo=r.get("imo"),
         vessel_name=r.get("vessel_name"),
         start=r["arrival"],
-        end=r["departure"] if r["left"] else None,
+        end=r["departure"] if left else None,
         lat=r["port_lat"],
         lon=r["port_lon"],
         severity="info",
         score=float(r["confidence"]),
-        reasons=[f"{hours:.1f} h in {r['port_name']} ({r['locode']}), {how}, confidence {r['confidence']}"],
+        reasons=[f"{text['hours']:.1f} h in {r['port_name']} ({r['locode']}), {how}, confidence {r['confidence']}"],
         details={
             "locode": r["locode"],
             "port_name": r["port_name"],
             "country": r["country"],
-            "arrival": iso(r["arrival"]),
-            "departure": iso(r["departure"]) if r["left"] else None,
-            "entered_at": iso(r["entered_at"]),
-            "exited_at": iso(r["exited_at"]) if r["left"] else None,
-            "first_inside": iso(r["first_inside"]),
-            "last_inside": iso(r["last_inside"]),
-            "first_stop": iso(r["first_stop"]),
+            "arrival": text["arrival"],
+            "departure": text["departure"] if left else None,
+            "entered_at": text["entered_at"],
+            "exited_at": text["exited_at"] if left else None,
+            "first_inside": text["first_inside"],
+            "last_inside": text["last_inside"],
+            "first_stop": text["first_stop"],
             "confidence": r["confidence"],
             "entry": r["entry"],
             "exit": r["exit"],

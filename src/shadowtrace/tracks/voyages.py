@@ -56,13 +56,27 @@ _STATIC_REQUIRED = ("mmsi", "ts", "source_id", "line", "destination")
 def with_identity(frame: pl.DataFrame, statics: pl.DataFrame, at: str) -> pl.DataFrame:
     """``frame`` with ``imo`` and ``vessel_name``: the static report of its vessel nearest in time to ``at``."""
     names = statics.filter(pl.col("shipname").is_not_null() & pl.col("ts").is_not_null())
-    names = names.select("mmsi", _ts=pl.col("ts").cast(frame.schema[at]), imo="imo", vessel_name="shipname")
+    names = names.select(
+        "mmsi",
+        imo="imo",
+        vessel_name="shipname",
+        _ts=pl.col("ts").cast(frame.schema[at]),
+        _src="source_id",
+        _line="line",
+    )
     out = (
         frame.with_row_index("_row")
         .sort(at)
-        .join_asof(names.sort("_ts"), left_on=at, right_on="_ts", by="mmsi", strategy="nearest", check_sortedness=False)
+        .join_asof(
+            names.sort("_ts", "_src", "_line"),
+            left_on=at,
+            right_on="_ts",
+            by="mmsi",
+            strategy="nearest",
+            check_sortedness=False,
+        )
     )
-    return out.sort("_row").drop("_row", "_ts")
+    return out.sort("_row").drop("_row", "_ts", "_src", "_line")
 
 
 def build_voyages(calls: pl.DataFrame, statics: pl.DataFrame) -> pl.DataFrame:
@@ -127,7 +141,9 @@ def _with_destinations(voyages: pl.DataFrame, statics: pl.DataFrame) -> pl.DataF
     )
     out = voyages.join(lists, on=["mmsi", "voyage"], how="left", maintain_order="left")
     empty = pl.lit([], dtype=out.schema["destinations"])
-    return out.with_columns(destinations=pl.col("destinations").fill_null(empty)).sort("mmsi", "departed_at")
+    return out.with_columns(destinations=pl.col("destinations").fill_null(empty)).sort(
+        "mmsi", "departed_at", "track", "voyage"
+    )
 
 
 def attach_declarations(voyages: pl.DataFrame, declarations: pl.DataFrame, params: VoyageParams) -> pl.DataFrame:
