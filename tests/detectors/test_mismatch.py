@@ -49,6 +49,7 @@ class Case:
     to: str | None = "KPCHO"
     declared_next: str | None = None
     expect: dict[str, str] = field(default_factory=dict)  # kind -> severity
+    dark: tuple[float, float] | None = None  # the voyage's last long silence (hours)
 
 
 DEPART, ARRIVE = 0.0, 30.0
@@ -64,7 +65,12 @@ CASES = [
     Case("stale-departure-port", [dest("VLADIVOSTOK", 0.5, 29.5)]),
     Case("previous-voyage-text-then-blank", [dest("CN DLC", -10, 1.0)]),
     Case("lie-then-dark-then-truth", [dest("KRPUS", 0.5, 5), dest("KPCHO", 25, 29.5)],
-         expect={"DESTINATION_MISMATCH": "high"}),
+         expect={"DESTINATION_MISMATCH": "high"}, dark=(5.0, 25.0)),
+    Case("lie-seen-again-after-dark-then-truth", [dest("KRPUS", 0.5, 25.2), dest("KPCHO", 26, 29.5)],
+         expect={"DESTINATION_MISMATCH": "high"}, dark=(5.0, 25.0)),
+    Case("truth-going-dark", [dest("KPCHO", 0.5, 29.5)], dark=(5.0, 25.0)),
+    Case("clearance-lie-dark-return-elsewhere", [dest("KPCHO", 26, 29.5)], declared_next="CNDLC",
+         expect={"DECLARATION_MISMATCH": "high"}, dark=(5.0, 25.0)),
     Case("lie-not-kept-to-non-watched", [dest("KRPUS", 0.5, 5), dest("FOR ORDERS", 5.5, 29.5)], to="CNDLC",
          expect={"DESTINATION_MISMATCH": "medium"}),
     Case("placeholder-last-hides-nothing", [dest("CN DLC", 0.5, 5), dest("FOR ORDERS", 5.5, 29.5)],
@@ -89,6 +95,7 @@ def voyages(case: Case) -> pl.DataFrame:
         "to_country": country.get(case.to or ""), "arrived_at": h(ARRIVE) if case.to else None,
         "to_lat": 41.7, "to_lon": 129.8, "arrival_source_id": 1, "arrival_line": 99,
         "destinations": case.destinations, "declaration_id": "D1" if case.declared_next else None,
+        "dark_from": h(case.dark[0]) if case.dark else None, "dark_until": h(case.dark[1]) if case.dark else None,
         "declared_next_locode": None, "declared_next_name": case.declared_next, "cargo": "fuel oil",
         "declared_departure": h(DEPART) if case.declared_next else None,
         "declaration_source_id": 2 if case.declared_next else None, "declaration_line": 7 if case.declared_next else None,

@@ -315,3 +315,23 @@ def test_accuracy_on_the_labelled_set(merged: Gazetteer) -> None:
     print(f"\naccuracy {accuracy:.3f} on {len(rows)} labelled texts {dict(by_kind)}; {len(misses)} misses:")
     print("\n".join(misses))
     assert accuracy >= MIN_ACCURACY
+
+
+# -------------------------------------------------------------------------------------------
+# the docs say what the code does
+
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "destinations.md"
+
+
+def test_docs_list_the_rules_in_order() -> None:
+    text = DOCS.read_text(encoding="utf-8")
+    rows = [line for line in text.splitlines() if line.startswith("| ") and line.split("|")[1].strip().isdigit()]
+    documented = [row.split("|")[2].strip().strip("`") for row in rows]
+    assert documented == list(RULE_NAMES)
+
+
+def test_docs_list_every_setting_with_its_default() -> None:
+    text = DOCS.read_text(encoding="utf-8")
+    for f in dataclasses.fields(DestinationSettings):
+        default = f.default if not isinstance(f.default, float) or not f.default.is_integer() else int(f.default)
+        assert f"| `{f.name}` | {default} | {f.metadata['unit']} |" in text, f.name

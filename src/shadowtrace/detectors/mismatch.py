@@ -23,7 +23,6 @@ destination was kept until arrival.
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -31,6 +30,7 @@ from typing import Any
 import polars as pl
 
 from shadowtrace.errors import InputError
+from shadowtrace.geo.sphere import haversine_m
 from shadowtrace.models.events import Event, params_hash
 
 DETECTOR = "mismatch@1"
@@ -56,9 +56,13 @@ class MismatchParams:
     #: a destination broadcast up to a silence this long is judged too, not only the last one
     #: (a vessel that declares one port, goes dark and comes back naming another)
     dark_gap_h: float = 12.0
+    #: a declared port this close to the port reached is the same place (port complexes such as
+    #: Gdansk and Gdynia, or a terminal listed apart from its city)
+    same_place_km: float = 25.0
 
     def __post_init__(self) -> None:
-        for name in ("stale_after_departure_h", "diversion_after_departure_h", "diversion_notice_h", "dark_gap_h"):
+        for name in ("stale_after_departure_h", "diversion_after_departure_h", "diversion_notice_h", "dark_gap_h",
+                     "same_place_km"):
             if getattr(self, name) < 0:
                 raise InputError(f"{name} must be >= 0 h, got {getattr(self, name)}")
         if self.kept_until_arrival_h < 0:
@@ -77,6 +81,8 @@ class Declared:
     kind: str  # port | country | placeholder | unresolved
     rule: str
     confidence: float
+    lat: float | None = None  # position of the declared destination port, when it is one
+    lon: float | None = None
 
 
 Resolver = Callable[[str], Declared]
@@ -89,11 +95,19 @@ def verdict(declared: Declared, v: dict[str, Any], params: MismatchParams) -> st
         return None
     if to_locode in declared.locodes or declared.locodes[-1:] == (v["from_locode"],):
         return None
+    if _same_place(declared, v, params):
+        return None
     if declared.kind == "country":
         if declared.country == to_country:
             return None
         return f"declared country {declared.country}, arrived in {to_country}"
     return f"declared {declared.locodes[-1]}, arrived at {to_locode}"
+
+
+def _same_place(declared: Declared, v: dict[str, Any], params: MismatchParams) -> bool:
+    if declared.lat is None or declared.lon is None or v.get("to_lat") is None or v.get("to_lon") is None:
+        return False
+    return float(haversine_m(declared.lat, declared.lon, v["to_lat"], v["to_lon"])) <= params.same_place_km * 1000
 
 
 def _severity(to_country: str, kept: bool, params: MismatchParams) -> tuple[str, float, list[str]]:
@@ -183,21 +197,23 @@ def declaration_mismatches(voyages: pl.DataFrame, resolve: Resolver, params: Mis
 def _contradiction(
     v: dict[str, Any], resolve: Resolver, params: MismatchParams
 ) -> tuple[dict[str, Any], Declared, str] | None:
-    """The destination text that contradicts the arrival, if any: the last informative one
-    broadcast (placeholders say nothing), or one broadcast until a silence of ``dark_gap_h``
-    (checked first: what was declared going dark)."""
+    """The destination text that contradicts the arrival, if any: the one in force when the
+    vessel went silent for ``dark_gap_h`` or more (checked first: what was declared going dark),
+    else the last informative one broadcast (placeholders say nothing)."""
     texts = _current_texts(v, params)
-    gap = dt.timedelta(hours=params.dark_gap_h)
-    before_dark = [t for t, nxt in itertools.pairwise(texts) if nxt["first_seen"] - t["last_seen"] >= gap]
     informative = [t for t in texts if resolve(t["text"]).kind in ("port", "country")]
-    for i, text in enumerate([*before_dark, *informative[-1:]]):
+    dark_from = v.get("dark_from")
+    before_dark = [t for t in informative if dark_from is not None and t["first_seen"] <= dark_from]
+    going_dark = max(before_dark, key=lambda t: t["first_seen"], default=None)
+    for text in [going_dark, *informative[-1:]]:
+        if text is None:
+            continue
         declared = resolve(text["text"])
         why = verdict(declared, v, params)
         if why is not None:
-            if i < len(before_dark):
-                silent_h = (min(t["first_seen"] for t in texts if t["first_seen"] > text["last_seen"])
-                            - text["last_seen"]).total_seconds() / 3600
-                why += f" (broadcast until AIS went silent for {silent_h:.0f} h)"
+            if text is going_dark:
+                silent_h = (v["dark_until"] - dark_from).total_seconds() / 3600
+                why += f" (in force when AIS went silent for {silent_h:.0f} h)"
             return text, declared, why
     return None
 

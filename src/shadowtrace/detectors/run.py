@@ -34,14 +34,16 @@ class DetectReport:
     cleaning: dict[str, int] = field(default_factory=dict)
 
 
-def declared(resolution: Resolution) -> Declared:
+def declared(resolution: Resolution, gazetteer: Gazetteer) -> Declared:
     """What the mismatch rules need of a destination resolution."""
     legs = tuple(leg.locode for leg in resolution.legs if leg.locode)
     if resolution.locode and (not legs or legs[-1] != resolution.locode):
         legs += (resolution.locode,)
+    port = gazetteer.record(legs[-1]) if legs and legs[-1] in gazetteer else None
     return Declared(
         raw=resolution.raw, locodes=legs, country=resolution.country, kind=resolution.kind,
         rule=resolution.rule, confidence=resolution.confidence,
+        lat=port.lat if port else None, lon=port.lon if port else None,
     )
 
 
@@ -65,7 +67,7 @@ def detect(
     resolver = DestinationResolver(gaz)
     events: list[Event] = [
         *tracks.events,
-        *detect_mismatches(voyages, lambda text: declared(resolver.resolve(text)), mp),
+        *detect_mismatches(voyages, lambda text: declared(resolver.resolve(text), gaz), mp),
     ]
     with store.transaction("detect") as txn:
         txn.write("events", 0, events_table(events))
@@ -83,8 +85,8 @@ WHERE prev IS NOT NULL AND ts - prev >= to_milliseconds(CAST(? * 3600000 AS BIGI
 
 
 def _voyages(store: Store, tracks: TrackResult, tp: TrackParams, dark_gap_h: float) -> pl.DataFrame:
-    """Voyages with the arrival port's position and first fix, the end of the last long silence
-    during the voyage (``dark_until``), and the clearance records."""
+    """Voyages with the arrival port's position and first fix, the last long silence during the
+    voyage (``dark_from``, ``dark_until``), and the clearance records."""
     calls = tracks.calls.select(
         to_call="event_id", to_lat="port_lat", to_lon="port_lon",
         arrival_source_id="first_src", arrival_line="first_line",
@@ -110,7 +112,8 @@ def _frame(table: pa.Table) -> pl.DataFrame:
 
 def _with_dark_until(voyages: pl.DataFrame, silences: pl.DataFrame) -> pl.DataFrame:
     if voyages.is_empty():
-        return voyages.with_columns(dark_until=pl.lit(None, voyages.schema["departed_at"]))
+        when = voyages.schema["departed_at"]
+        return voyages.with_columns(dark_from=pl.lit(None, when), dark_until=pl.lit(None, when))
     when_t = voyages.schema["departed_at"]
     legs = voyages.with_row_index("_leg").select("_leg", "mmsi", "departed_at", "arrived_at")
     inside = legs.join(
@@ -119,7 +122,9 @@ def _with_dark_until(voyages: pl.DataFrame, silences: pl.DataFrame) -> pl.DataFr
         (pl.col("silence_start") >= pl.col("departed_at"))
         & (pl.col("arrived_at").is_null() | (pl.col("silence_end") <= pl.col("arrived_at")))
     )
-    last = inside.group_by("_leg").agg(dark_until=pl.col("silence_end").max())
+    last = inside.sort("silence_end").group_by("_leg").agg(
+        dark_from=pl.col("silence_start").last(), dark_until=pl.col("silence_end").last()
+    )
     return (
         voyages.with_row_index("_leg").join(last, on="_leg", how="left", maintain_order="left").drop("_leg")
     )

@@ -44,7 +44,8 @@ VOYAGES = pa.schema(
         pa.field("arrival_source_id", pa.int32()),  # first fix inside the port of arrival
         pa.field("arrival_line", pa.int64()),
         pa.field("destinations", pa.list_(DESTINATION)),
-        pa.field("dark_until", TS),  # end of the last silence of >= dark_gap_h during the voyage
+        pa.field("dark_from", TS),  # the last silence of >= dark_gap_h during the voyage
+        pa.field("dark_until", TS),
         pa.field("declaration_id", pa.string()),  # the clearance record of the departure, if any
         pa.field("declared_next_locode", pa.string()),
         pa.field("declared_next_name", pa.string()),
