@@ -19,12 +19,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from shadowtrace.detectors.run import detect  # noqa: E402
-from shadowtrace.pipeline.ingest import ingest  # noqa: E402
-from shadowtrace.sim.evaluate import evaluate  # noqa: E402
-from shadowtrace.sim.run import simulate  # noqa: E402
-from shadowtrace.store import sql  # noqa: E402
-from shadowtrace.store.store import Store  # noqa: E402
+from shadowtrace.detectors.run import detect
+from shadowtrace.pipeline.ingest import ingest
+from shadowtrace.sim.evaluate import evaluate
+from shadowtrace.sim.run import simulate
+from shadowtrace.store import sql
+from shadowtrace.store.store import Store
 
 KINDS = ("DESTINATION_MISMATCH", "DECLARATION_MISMATCH", "POSITION_JUMP")
 ARRIVAL_TOLERANCE = dt.timedelta(minutes=30)

@@ -98,7 +98,8 @@ def voyages(case: Case) -> pl.DataFrame:
         "dark_from": h(case.dark[0]) if case.dark else None, "dark_until": h(case.dark[1]) if case.dark else None,
         "declared_next_locode": None, "declared_next_name": case.declared_next, "cargo": "fuel oil",
         "declared_departure": h(DEPART) if case.declared_next else None,
-        "declaration_source_id": 2 if case.declared_next else None, "declaration_line": 7 if case.declared_next else None,
+        "declaration_source_id": 2 if case.declared_next else None,
+        "declaration_line": 7 if case.declared_next else None,
     }
     return pl.DataFrame([row])
 

@@ -8,8 +8,8 @@ import time
 import click
 import pyarrow as pa
 
-from shadowtrace.cli.main import Context
 from shadowtrace.cli.events_cmd import query_events
+from shadowtrace.cli.main import Context
 from shadowtrace.cli.output import terminal_safe, write_rows
 from shadowtrace.detectors.run import detect as run_detect
 from shadowtrace.pipeline.ingest import ingest as run_ingest
