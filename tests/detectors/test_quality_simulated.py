@@ -21,7 +21,8 @@ def detected(tmp_path_factory: pytest.TempPathFactory) -> tuple[Store, dict[str,
     simulate("sea-of-japan", tmp / "sim", vessels=60, days=14, seed=0)
     data = tmp / "data"
     runner = CliRunner()
-    ingest = runner.invoke(cli, ["--data", str(data), "ingest", str(tmp / "sim/ais"), str(tmp / "sim/declarations.csv")])
+    inputs = [str(tmp / "sim/ais"), str(tmp / "sim/declarations.csv")]
+    ingest = runner.invoke(cli, ["--data", str(data), "ingest", *inputs])
     assert ingest.exit_code == 0, ingest.output
     first = runner.invoke(cli, ["--data", str(data), "detect"])
     assert first.exit_code == 0, first.output
