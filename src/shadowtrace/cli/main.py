@@ -6,6 +6,8 @@ messages here and nowhere else; ``--debug`` shows the traceback instead.
 
 from __future__ import annotations
 
+import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,7 +31,7 @@ class _Group(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
+        except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort, BrokenPipeError):
             raise
         except ShadowtraceError as exc:
             if _debug(ctx):
@@ -98,7 +100,11 @@ _register()
 
 
 def main() -> None:
-    cli(prog_name="shadowtrace")
+    try:
+        cli(prog_name="shadowtrace")
+    except BrokenPipeError:  # output piped into `head` and the like: stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(141)
 
 
 if __name__ == "__main__":  # pragma: no cover
