@@ -4,6 +4,10 @@
 - :mod:`~shadowtrace.geo.land`: land-mask checks for points and polylines.
 - :mod:`~shadowtrace.geo.ports`: the port gazetteer, with each port's berth and anchorage.
 - :mod:`~shadowtrace.geo.routes`: land-free sea routes between ports.
+- :mod:`~shadowtrace.geo.gazetteer_files`: more ports from World Port Index, UN/LOCODE and
+  anchorage files.
+- :mod:`~shadowtrace.geo.destinations`: AIS destination texts resolved to ports or countries
+  (with :mod:`~shadowtrace.geo.names` and :mod:`~shadowtrace.geo.countries`).
 
 Everything runs offline on data shipped inside the ``searoute`` and ``global-land-mask`` packages.
 """

@@ -74,8 +74,11 @@ def clean_positions(positions: pl.DataFrame, params: CleanParams) -> CleanResult
     tracked = _untangled(unique, params)
     minor = _minor_tracks(tracked, params)
     key = ["mmsi", "track"]
-    jumps = tracked.join(minor.select(*key, "jump"), on=key, maintain_order="left")
-    kept = tracked.join(minor.select(key), on=key, how="anti", maintain_order="left")
+    if minor.is_empty():  # the common case: nothing to set aside
+        jumps, kept = tracked.clear().with_columns(jump=pl.lit(None, pl.UInt32)), tracked
+    else:
+        jumps = tracked.join(minor.select(*key, "jump"), on=key, maintain_order="left")
+        kept = tracked.join(minor.select(key), on=key, how="anti", maintain_order="left")
     counts["jumps"] = minor.height
     counts["jump_fixes"] = jumps.height
     counts["kept"] = kept.height

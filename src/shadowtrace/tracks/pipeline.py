@@ -2,8 +2,9 @@
 
 :func:`build_tracks` is pure: tables in, a :class:`TrackResult` out. :func:`run_tracks` is the
 driver over a store: it reads the positions and static reports in vessel buckets (``hash(mmsi) %
-n`` in DuckDB over the Parquet files), runs :func:`build_tracks` on each bucket and releases it,
-so memory follows the largest bucket, not the store.
+n``, one lazy Polars scan of the store's committed Parquet files per bucket, reading only the
+columns used), runs :func:`build_tracks` on each bucket and releases it, so memory follows the
+largest bucket, not the store.
 """
 
 from __future__ import annotations
@@ -11,14 +12,14 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
-import duckdb
 import polars as pl
 
 from shadowtrace.errors import InputError
 from shadowtrace.geo.ports import Gazetteer
 from shadowtrace.models.events import Event
-from shadowtrace.store.sql import connect
+from shadowtrace.models.stored import TABLES
 from shadowtrace.store.store import Store
 from shadowtrace.tracks.clean import clean_positions
 from shadowtrace.tracks.params import TrackParams
@@ -113,11 +114,8 @@ def build_tracks(
 def bucket_count(store: Store, buckets: int | None = None) -> int:
     """``buckets`` checked, or by default one bucket per :data:`ROWS_PER_BUCKET` positions of the store."""
     if buckets is None:
-        con = connect(store)
-        try:
-            rows = int(con.sql("SELECT count(*) FROM positions").fetchall()[0][0])
-        finally:
-            con.close()
+        files = store.files("positions")
+        rows = pl.scan_parquet(files, hive_partitioning=False).select(pl.len()).collect().item() if files else 0
         return max(1, math.ceil(rows / ROWS_PER_BUCKET))
     if isinstance(buckets, bool) or not isinstance(buckets, int) or buckets < 1:
         raise InputError(f"buckets = {buckets!r}: give a whole number of vessel buckets, 1 or more")
@@ -129,22 +127,28 @@ def iter_track_buckets(
 ) -> Iterator[TrackResult]:
     """:func:`build_tracks` over the store, one bucket of vessels at a time (see :func:`bucket_count`)."""
     n = bucket_count(store, buckets)
-    con = connect(store)
-    try:
-        for b in range(n):
-            positions = _read(con, "positions", POSITION_COLUMNS, n, b)
-            statics = _read(con, "statics", STATIC_COLUMNS, n, b)
-            yield build_tracks(positions, statics, gazetteer, params)
-    finally:
-        con.close()
+    positions, statics = store.files("positions"), store.files("statics")
+    for b in range(n):
+        yield build_tracks(
+            read_bucket(positions, "positions", POSITION_COLUMNS, n, b),
+            read_bucket(statics, "statics", STATIC_COLUMNS, n, b),
+            gazetteer,
+            params,
+        )
 
 
-def _read(con: duckdb.DuckDBPyConnection, table: str, columns: Sequence[str], n: int, b: int) -> pl.DataFrame:
-    """One bucket of a table: the rows whose ``hash(mmsi) % n`` is ``b``."""
-    sql = f"SELECT {', '.join(columns)} FROM {table} WHERE hash(mmsi) % {int(n)} = {int(b)}"
-    df = pl.from_arrow(con.sql(sql).to_arrow_table())
-    assert isinstance(df, pl.DataFrame)
-    return df
+def read_bucket(files: Sequence[Path], table: str, columns: Sequence[str], n: int, b: int) -> pl.DataFrame:
+    """Bucket ``b`` of ``n`` of a table's committed files: the rows whose ``hash(mmsi) % n`` is ``b``.
+
+    One scan of the Parquet files per bucket, keeping only ``columns`` and the bucket's rows
+    (Polars' hash of the MMSI: stable within a process, which is all a run needs).
+    """
+    if not files:
+        empty = pl.from_arrow(TABLES[table].schema.empty_table())
+        assert isinstance(empty, pl.DataFrame)
+        return empty.select(columns)
+    scan = pl.scan_parquet(list(files), hive_partitioning=False).select(columns)
+    return scan.filter(pl.col("mmsi").hash(seed=0) % n == b).collect()
 
 
 def run_tracks(
