@@ -8,6 +8,7 @@ duplicates (event ids are deterministic).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -15,6 +16,9 @@ from dataclasses import dataclass, field
 import polars as pl
 import pyarrow as pa
 
+from shadowtrace.detectors.encounters import EncounterParams, detect_encounters
+from shadowtrace.detectors.identity import detect_identity
+from shadowtrace.detectors.loitering import LoiteringParams, detect_loitering
 from shadowtrace.detectors.mismatch import Declared, MismatchParams, detect_mismatches
 from shadowtrace.geo.destinations import DestinationResolver, Resolution
 from shadowtrace.geo.ports import Gazetteer
@@ -61,7 +65,7 @@ def detect(
     tp = track_params or TrackParams()
     say("tracks, port calls and voyages")
     mp = mismatch_params or MismatchParams()
-    tracks = run_tracks(store, gaz, tp)
+    tracks = run_tracks(store, gaz, tp, keep_positions=True)
     voyages = _voyages(store, tracks, tp, mp.dark_gap_h)
     say(f"mismatches over {voyages.height:,} voyages")
     resolver = DestinationResolver(gaz)
@@ -69,11 +73,51 @@ def detect(
         *tracks.events,
         *detect_mismatches(voyages, lambda text: declared(resolver.resolve(text), gaz), mp),
     ]
+    say("identities")
+    positions, statics = _read(store, _RAW_POSITIONS), _read(store, _STATICS)
+    events += _without_shared(detect_identity(positions, statics))
+    say("encounters and loitering")
+    names = _names(statics)
+    encounters = detect_encounters(tracks.positions, gaz, EncounterParams(), names=names)
+    events += [*encounters, *detect_loitering(tracks.positions, gaz, LoiteringParams(), encounters, names=names)]
     with store.transaction("detect") as txn:
         txn.write("events", 0, events_table(events))
         txn.write("voyages", 0, voyages_table(voyages))
     return DetectReport(Counter(e.kind for e in events), voyages.height, dict(tracks.counts))
 
+
+_RAW_POSITIONS = "SELECT source_id, line, ts, mmsi, lat, lon, sog_kn FROM positions WHERE msg_type IN (1, 2, 3, 18, 19, 27)"
+_STATICS = (
+    "SELECT source_id, line, ts, msg_type, mmsi, imo, callsign, shipname, ship_type, draught_m, destination "
+    "FROM statics"
+)
+
+
+def _read(store: Store, query: str) -> pl.DataFrame:
+    con = connect(store)
+    try:
+        return _frame(con.sql(query).to_arrow_table())
+    finally:
+        con.close()
+
+
+def _names(statics: pl.DataFrame) -> dict[int, str]:
+    """Each MMSI's latest broadcast name."""
+    named = statics.filter(pl.col("shipname").is_not_null()).sort("ts").group_by("mmsi").agg(pl.col("shipname").last())
+    return dict(zip(named["mmsi"].to_list(), named["shipname"].to_list(), strict=True))
+
+
+def _without_shared(events: list[Event]) -> list[Event]:
+    """IDENTITY_CHANGE events of an MMSI during its SHARED_MMSI episodes are two ships, not one changing."""
+    shared = [(e.mmsi, e.start, e.end or e.start) for e in events if e.kind == "SHARED_MMSI"]
+    return [
+        e for e in events
+        if e.kind != "IDENTITY_CHANGE"
+        or not any(e.mmsi == m and a <= e.start <= b + _SHARED_MARGIN for m, a, b in shared)
+    ]
+
+
+_SHARED_MARGIN = dt.timedelta(hours=24)
 
 #: silences of a vessel's position reports at least ? hours long
 _SILENCES = """

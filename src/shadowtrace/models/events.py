@@ -4,8 +4,8 @@ An event is a finding with its proof: what kind, about whom, when and where,
 how severe and why, and the raw rows it rests on (``evidence``: source and line
 of each, so an analyst can go from an alert to the exact sentences).
 
-``event_id`` is deterministic (detector, version, subject, start, kind), so a
-rerun of the same detector on the same data gives the same ids.
+``event_id`` is deterministic (detector, version, subject, kind, start, and the
+second party where there is one), so a rerun on the same data gives the same ids.
 """
 
 from __future__ import annotations
@@ -55,8 +55,12 @@ def params_hash(params: Any) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
-def event_id(detector: str, subject: str, kind: str, start: dt.datetime) -> str:
+def event_id(detector: str, subject: str, kind: str, start: dt.datetime, other: str = "") -> str:
+    """Deterministic id; ``other`` tells apart events of one subject, kind and start (an
+    encounter's partner)."""
     key = f"{detector}|{subject}|{kind}|{start.astimezone(dt.UTC).isoformat()}"
+    if other:
+        key += f"|{other}"
     return hashlib.sha256(key.encode()).hexdigest()[:16]
 
 
@@ -80,6 +84,7 @@ class Event:
     details: Mapping[str, Any] = field(default_factory=dict)
     params_hash: str = ""
     evidence: Sequence[tuple[int, int, str]] = ()  # (source_id, line, role)
+    other: str = ""  # the second party, where one subject can have several events at once
 
     def __post_init__(self) -> None:
         if self.severity not in SEVERITIES:
@@ -89,7 +94,7 @@ class Event:
 
     @property
     def event_id(self) -> str:
-        return event_id(self.detector, self.subject, self.kind, self.start)
+        return event_id(self.detector, self.subject, self.kind, self.start, self.other)
 
     def row(self) -> dict[str, Any]:
         return {

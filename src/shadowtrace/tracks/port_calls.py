@@ -1,9 +1,10 @@
 """Port calls: an explicit state machine with hysteresis, run over every vessel at once.
 
-A PORT_CALL event is a stretch of a vessel's fixes from the first within ``entry_radius_km`` of a
-port's berth or anchorage to the last before it is next seen beyond ``exit_radius_km`` of every
-port point, graded 1-4 by what was seen (entry or exit, stop or gap) and reported from
-``min_confidence``.
+A PORT_CALL event is a vessel's visit to a port, from its first fix within ``entry_radius_km`` of
+the port's berth or anchorage until it is next seen beyond ``exit_radius_km`` of every port
+point, timed from its arrival at the spot where it first stopped to its departure from the spot
+where it last stopped (see :mod:`~shadowtrace.tracks.port_times`) and graded 1-4 by what was seen;
+calls below ``min_confidence`` are not reported.
 
 States, per vessel (fixes sorted by time; each state is a column, carried forward with a
 vectorised forward fill that never crosses to another vessel or visit):

@@ -122,16 +122,48 @@ class PortPoints:
     def nearest(self, lat: F64, lon: F64, radius_m: float) -> tuple[F64, I64]:
         """Distance in metres to the nearest point within ``radius_m`` of each fix, and that point's index.
 
-        Fixes with no point in reach get NaN and -1.
+        Fixes with no point in reach get NaN and -1. Only fixes in a grid cell next to a point's
+        cell are looked up in the tree (most fixes are at sea, far from every port).
         """
         n = lat.size
+        dist, point = np.full(n, np.nan), np.full(n, -1, dtype=np.int64)
         if n == 0 or len(self) == 0:
-            return np.full(n, np.nan), np.full(n, -1, dtype=np.int64)
+            return dist, point
+        near = np.flatnonzero(self._near_cells(lat, lon, radius_m))
         tree = cKDTree(_unit_vectors(self.lat, self.lon))
         chord_max = 2.0 * math.sin(min(radius_m / EARTH_RADIUS_M, math.pi) / 2.0)
-        chord, idx = tree.query(_unit_vectors(lat, lon), k=1, distance_upper_bound=chord_max, workers=-1)
+        chord, idx = tree.query(_unit_vectors(lat[near], lon[near]), k=1, distance_upper_bound=chord_max, workers=-1)
         found = np.isfinite(chord)
-        dist = np.full(n, np.nan)
-        dist[found] = 2.0 * EARTH_RADIUS_M * np.arcsin(np.clip(chord[found] / 2.0, 0.0, 1.0))
-        point = np.where(found, idx, -1).astype(np.int64)
+        dist[near[found]] = 2.0 * EARTH_RADIUS_M * np.arcsin(np.clip(chord[found] / 2.0, 0.0, 1.0))
+        point[near[found]] = idx[found]
         return dist, point
+
+    def _near_cells(self, lat: F64, lon: F64, radius_m: float) -> npt.NDArray[np.bool_]:
+        """A superset of the fixes within ``radius_m`` of a point: those in a cell next to a point's cell.
+
+        Cells are ``radius_m`` high and at least as wide, over the box of the points; every fix when
+        the box is too large for a grid, or touches the antimeridian or a pole.
+        """
+        pad = 1.05 * radius_m / (_KM_PER_DEG * 1000.0)  # degrees of latitude
+        top = float(np.max(np.abs(self.lat))) + pad
+        lon0, lon1 = float(self.lon.min()), float(self.lon.max())
+        if top >= 85.0 or lon0 - 3 * pad < -179.0 or lon1 + 3 * pad > 179.0:
+            return np.ones(lat.size, dtype=bool)
+        pad_lon = pad / math.cos(math.radians(top))  # a degree of longitude is shortest at the top
+        lat0 = float(self.lat.min()) - pad
+        rows = int((float(self.lat.max()) + pad - lat0) / pad) + 2
+        cols = int((lon1 + pad_lon - (lon0 - pad_lon)) / pad_lon) + 2
+        if rows * cols > 50_000_000:
+            return np.ones(lat.size, dtype=bool)
+        grid = np.zeros((rows + 2, cols + 2), dtype=bool)  # one spare cell on every side
+        pi = ((self.lat - lat0) / pad).astype(np.int64) + 1
+        pj = ((self.lon - (lon0 - pad_lon)) / pad_lon).astype(np.int64) + 1
+        for di in (-1, 0, 1):
+            for dj in (-1, 0, 1):
+                grid[pi + di, pj + dj] = True
+        fi = np.floor((lat - lat0) / pad).astype(np.int64) + 1
+        fj = np.floor((lon - (lon0 - pad_lon)) / pad_lon).astype(np.int64) + 1
+        inside = (fi >= 0) & (fi < rows + 2) & (fj >= 0) & (fj < cols + 2)
+        hit = np.zeros(lat.size, dtype=bool)
+        hit[inside] = grid[fi[inside], fj[inside]]
+        return hit

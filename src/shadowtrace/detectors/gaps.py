@@ -1,0 +1,304 @@
+"""AIS gaps (dark periods) and draught changes across them.
+
+``AIS_GAP``: a vessel's consecutive clean fixes (same ``mmsi`` and ``track``) at least
+``report_gap_h`` apart. Gaps shorter than ``min_gap_h`` are kept at severity "low"; so are gaps
+that start where the data shows poor reception (fewer than ``min_reception_fixes`` fixes of
+other vessels within ``reception_radius_km`` and ``reception_window_h`` of the gap start: a
+coverage hole, not a silence). Other gaps are "medium", and "high" when the vessel was moving
+when it fell silent while everyone around it was heard (GFW's "likely disabling" has the same
+spirit: good reception, long gap).
+
+``DRAUGHT_CHANGE_DARK``: an AIS_GAP across which the reported draught (statics ``draught_m``,
+last report at or before the gap start versus first at or after its end) changed by more than
+``min_draught_change_m``: cargo loaded or discharged while dark.
+
+The reception estimate is an approximation computed from the data itself, vectorised: fixes
+are binned into a grid of about ``reception_radius_km`` square cells and ``reception_window_h``/2
+time bins; the 3 x 3 cells around a gap start, over the time bins covering
+``reception_window_h`` centred on it, are counted. Longitudes are not wrapped across the
+antimeridian.
+
+DARK_PORT_CALL_POSSIBLE is in :mod:`shadowtrace.detectors.dark_ports`.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import polars as pl
+
+from shadowtrace.errors import InputError
+from shadowtrace.geo.ports import Gazetteer
+from shadowtrace.geo.sphere import haversine_m
+from shadowtrace.models.events import Event, params_hash
+from shadowtrace.tracks.exprs import KN_M_S, evidence, require_columns, step_m, step_s
+from shadowtrace.tracks.exprs import haversine_m as haversine_expr
+from shadowtrace.tracks.params import _check_range, _setting
+
+DETECTOR = "gaps@1"
+
+#: columns the clean positions table must have
+REQUIRED = ("source_id", "line", "ts", "mmsi", "lat", "lon", "sog_kn")
+#: columns the statics table must have for DRAUGHT_CHANGE_DARK
+STATICS_REQUIRED = ("source_id", "line", "ts", "mmsi", "draught_m")
+
+_SCORES = {"low": 0.3, "medium": 0.6, "high": 0.9}
+_KM_PER_DEG = 111.195
+
+
+@dataclass(frozen=True)
+class GapParams:
+    """Settings of the gap detectors (AIS_GAP, DRAUGHT_CHANGE_DARK, DARK_PORT_CALL_POSSIBLE)."""
+
+    min_gap_h: float = _setting(12.0, "h", "a silence this long may be deliberate (GFW: 12 h for likely disabling)")
+    report_gap_h: float = _setting(6.0, "h", "every silence this long is reported, below min_gap_h as 'low' (GFW: 6 h)")
+    reception_radius_km: float = _setting(50.0, "km", "other vessels heard within this distance show good reception")
+    reception_window_h: float = _setting(6.0, "h", "and within this time window centred on the gap start")
+    min_reception_fixes: int = _setting(
+        10, "fixes", "fewer fixes of other vessels than this around the gap start: a coverage hole (severity low)"
+    )
+    moving_speed_kn: float = _setting(1.0, "kn", "a vessel at or above this speed at its last fix fell silent moving")
+    min_draught_change_m: float = _setting(1.0, "m", "a draught change across a gap larger than this is reported")
+    port_speed_kn: float | None = _setting(
+        14.0, "kn", "plausible speed during a gap; None: the 90th percentile of the vessel's own reported speeds"
+    )
+    detour_factor: float = _setting(1.3, "ratio", "sea distance over great-circle distance, for reaching a port")
+    min_port_stay_h: float = _setting(6.0, "h", "shortest stay in a port that counts as a port call")
+    watched_countries: tuple[str, ...] = _setting(
+        ("KP",), "ISO 3166 alpha-2", "countries whose feasible ports raise DARK_PORT_CALL_POSSIBLE"
+    )
+
+    def __post_init__(self) -> None:
+        for name in ("report_gap_h", "reception_radius_km", "reception_window_h", "min_port_stay_h"):
+            _check_range(self, name, 0.0)
+        _check_range(self, "min_gap_h", self.report_gap_h, low_open=False)
+        _check_range(self, "moving_speed_kn", 0.0, 50.0, low_open=False)
+        _check_range(self, "min_draught_change_m", 0.0, 30.0, low_open=False)
+        _check_range(self, "min_reception_fixes", 0.0, low_open=False)
+        _check_range(self, "detour_factor", 1.0, 10.0, low_open=False)
+        if self.port_speed_kn is not None:
+            _check_range(self, "port_speed_kn", 0.0, 50.0)
+        if not all(isinstance(c, str) and len(c) == 2 for c in self.watched_countries):
+            raise InputError(
+                f"GapParams.watched_countries = {self.watched_countries!r}: give ISO 3166 alpha-2 codes, e.g. ('KP',)"
+            )
+
+
+@dataclass(frozen=True)
+class PortArrays:
+    """The gazetteer's listed ports as parallel arrays, for vectorised distances."""
+
+    codes: list[str]
+    names: list[str]
+    countries: npt.NDArray[np.str_]
+    lat: npt.NDArray[np.float64]
+    lon: npt.NDArray[np.float64]
+
+
+@functools.lru_cache(maxsize=4)
+def port_arrays(gazetteer: Gazetteer) -> PortArrays:
+    """Every listed port of ``gazetteer`` (listed positions, no berth placing)."""
+    recs = [gazetteer.record(c) for c in gazetteer.locodes]
+    return PortArrays([r.locode for r in recs], [r.name for r in recs], np.array([r.country for r in recs]),
+                      np.array([r.lat for r in recs], float), np.array([r.lon for r in recs], float))
+
+
+def find_gaps(clean_positions: pl.DataFrame, gazetteer: Gazetteer, params: GapParams) -> pl.DataFrame:
+    """One row per silence of at least ``report_gap_h``, sorted by mmsi, track, start.
+
+    Columns: mmsi, track, start, end, start/end lat/lon, start_speed_kn (reported, else implied by
+    the step before), duration_h, distance_m, implied_speed_kn, reception_fixes,
+    nearest_port, nearest_port_km, and the evidence of the fixes before and after.
+    """
+    require_columns(clean_positions, REQUIRED, "the clean positions table")
+    df = clean_positions
+    if "track" not in df.columns:
+        df = df.with_columns(track=pl.lit(0, pl.UInt32))
+    df = df.sort("mmsi", "track", "ts")
+    same = (pl.col("mmsi") == pl.col("mmsi").shift(1)) & (pl.col("track") == pl.col("track").shift(1))
+    same = same.fill_null(False)
+    df = df.with_columns(
+        same=same, step_kn=pl.when(step_s() > 0).then(step_m() / step_s() / KN_M_S).otherwise(None),
+    )
+    df = df.with_columns(speed_kn=pl.col("sog_kn").cast(pl.Float64).fill_null(pl.when(pl.col("same"))
+                                                                               .then(pl.col("step_kn"))))
+    prev = [pl.col(c).shift(1).alias(f"start_{c}") for c in ("ts", "lat", "lon", "speed_kn", "source_id", "line")]
+    gaps = (
+        df.with_columns(*prev)
+        .filter(pl.col("same") & (pl.col("ts") - pl.col("start_ts") >= pl.duration(seconds=params.report_gap_h * 3600)))
+        .select(
+            "mmsi", "track", start=pl.col("start_ts"), end=pl.col("ts"),
+            start_lat=pl.col("start_lat"), start_lon=pl.col("start_lon"), end_lat=pl.col("lat"),
+            end_lon=pl.col("lon"), start_speed_kn=pl.col("start_speed_kn"),
+            start_source_id=pl.col("start_source_id"), start_line=pl.col("start_line"),
+            end_source_id=pl.col("source_id"), end_line=pl.col("line"),
+        )
+        .with_columns(
+            duration_h=(pl.col("end") - pl.col("start")).dt.total_seconds() / 3600.0,
+            distance_m=haversine_expr(pl.col("start_lat"), pl.col("start_lon"), pl.col("end_lat"), pl.col("end_lon")),
+        )
+        .with_columns(implied_speed_kn=pl.col("distance_m") / (pl.col("duration_h") * 3600.0) / KN_M_S)
+        .with_row_index("gap")
+    )
+    gaps = gaps.with_columns(reception_fixes=_reception(df, gaps, params))
+    return gaps.with_columns(*_nearest_ports(gaps, gazetteer))
+
+
+def _cells(lat: pl.Expr, lon: pl.Expr, cell_deg: float) -> tuple[pl.Expr, pl.Expr]:
+    """Grid cell of positions: rows ``cell_deg`` of latitude high, columns as wide at the row's middle."""
+    row = (lat / cell_deg).floor().cast(pl.Int64)
+    return row, _column(row, lon, cell_deg)
+
+
+def _column(row: pl.Expr, lon: pl.Expr, cell_deg: float) -> pl.Expr:
+    shrink = ((row.cast(pl.Float64) + 0.5) * cell_deg).radians().cos().clip(0.01, 1.0)
+    return (lon * shrink / cell_deg).floor().cast(pl.Int64)
+
+
+def _reception(fixes: pl.DataFrame, gaps: pl.DataFrame, params: GapParams) -> pl.Series:
+    """Fixes of other vessels in the grid cells and time bins around each gap start."""
+    if gaps.is_empty():
+        return pl.Series("reception_fixes", [], pl.Int64)
+    cell_deg = params.reception_radius_km / _KM_PER_DEG
+    bin_ms = int(params.reception_window_h * 3600 * 1000 / 2)
+    row, col = _cells(pl.col("lat"), pl.col("lon"), cell_deg)
+    binned = fixes.select("mmsi", row=row, col=col, tbin=pl.col("ts").dt.epoch("ms") // bin_ms)
+    keys = ["row", "col", "tbin"]
+    total = binned.group_by(keys).agg(n=pl.len())
+    own = binned.group_by([*keys, "mmsi"]).agg(own=pl.len())
+    half_ms = bin_ms  # half the window
+    row0 = (pl.col("start_lat") / cell_deg).floor().cast(pl.Int64)
+    around = (
+        gaps.select(
+            "gap", "mmsi", lon=pl.col("start_lon"),
+            row=pl.int_ranges(row0 - 1, row0 + 2),
+            tbin=pl.int_ranges((pl.col("start").dt.epoch("ms") - half_ms) // bin_ms,
+                               (pl.col("start").dt.epoch("ms") + half_ms) // bin_ms + 1),
+        )
+        .explode("row").explode("tbin")
+        .with_columns(col0=_column(pl.col("row"), pl.col("lon"), cell_deg))
+        .with_columns(col=pl.int_ranges(pl.col("col0") - 1, pl.col("col0") + 2))
+        .explode("col")
+        .join(total, on=keys, how="left")
+        .join(own, on=[*keys, "mmsi"], how="left")
+        .group_by("gap")
+        .agg(others=(pl.col("n").fill_null(0) - pl.col("own").fill_null(0)).sum())
+    )
+    counts = gaps.select("gap").join(around, on="gap", how="left", maintain_order="left")
+    return counts["others"].fill_null(0).cast(pl.Int64).alias("reception_fixes")
+
+
+def _nearest_ports(gaps: pl.DataFrame, gazetteer: Gazetteer) -> list[pl.Series]:
+    """The listed port nearest each gap start, and its great-circle distance in km (256 gaps at a time)."""
+    ports, n = port_arrays(gazetteer), gaps.height
+    if not ports.codes or n == 0:
+        return [pl.Series("nearest_port", [None] * n, pl.String), pl.Series("nearest_port_km", [None] * n, pl.Float64)]
+    lat, lon = gaps["start_lat"].to_numpy()[:, None], gaps["start_lon"].to_numpy()[:, None]
+    best, dist_m = np.empty(n, dtype=np.int64), np.empty(n, dtype=np.float64)
+    for lo in range(0, n, 256):
+        d = haversine_m(lat[lo:lo + 256], lon[lo:lo + 256], ports.lat, ports.lon)
+        best[lo:lo + 256], dist_m[lo:lo + 256] = d.argmin(axis=1), d.min(axis=1)
+    codes = [ports.codes[i] for i in best]
+    return [pl.Series("nearest_port", codes, pl.String), pl.Series("nearest_port_km", dist_m / 1000.0, pl.Float64)]
+
+
+def gap_severity(g: dict[str, Any], params: GapParams) -> tuple[str, list[str]]:
+    """Severity of one gap row and the reasons for it."""
+    reasons = [f"silent {g['duration_h']:.1f} h"]
+    good = g["reception_fixes"] >= params.min_reception_fixes
+    moving = g["start_speed_kn"] is not None and g["start_speed_kn"] >= params.moving_speed_kn
+    if g["duration_h"] < params.min_gap_h:
+        return "low", [*reasons, f"shorter than {params.min_gap_h:g} h"]
+    if not good:
+        return "low", [*reasons, f"coverage hole: {g['reception_fixes']} fixes of other vessels nearby"]
+    reasons.append(f"good reception: {g['reception_fixes']} fixes of other vessels nearby")
+    if moving:
+        return "high", [*reasons, f"fell silent moving at {g['start_speed_kn']:.1f} kn"]
+    return "medium", reasons
+
+
+def gap_event(kind: str, g: dict[str, Any], params: GapParams, severity: str, reasons: list[str],
+              details: dict[str, Any], extra_evidence: Sequence[tuple[int | None, int | None, str]] = ()) -> Event:
+    """An event about one gap row (any of the three kinds)."""
+    return Event(
+        kind=kind, detector=DETECTOR, subject=f"mmsi:{g['mmsi']}", start=g["start"], end=g["end"],
+        mmsi=g["mmsi"], lat=g["start_lat"], lon=g["start_lon"], severity=severity, score=_SCORES[severity],
+        reasons=reasons, details=details, params_hash=params_hash(params),
+        evidence=evidence([(g["start_source_id"], g["start_line"], "last fix before the gap"),
+                           (g["end_source_id"], g["end_line"], "first fix after the gap"), *extra_evidence]),
+    )
+
+
+def _gap_details(g: dict[str, Any], params: GapParams) -> dict[str, Any]:
+    return {
+        "start_lat": g["start_lat"], "start_lon": g["start_lon"], "end_lat": g["end_lat"], "end_lon": g["end_lon"],
+        "duration_h": round(g["duration_h"], 3), "distance_km": round(g["distance_m"] / 1000.0, 3),
+        "implied_speed_kn": round(g["implied_speed_kn"], 2),
+        "start_speed_kn": None if g["start_speed_kn"] is None else round(g["start_speed_kn"], 2),
+        "nearest_port": g["nearest_port"],
+        "nearest_port_km": None if g["nearest_port_km"] is None else round(g["nearest_port_km"], 1),
+        "reception_fixes": g["reception_fixes"], "reception_radius_km": params.reception_radius_km,
+        "reception_window_h": params.reception_window_h, "track": g["track"],
+    }
+
+
+def ais_gaps(clean_positions: pl.DataFrame, statics: pl.DataFrame, gazetteer: Gazetteer,
+             params: GapParams) -> list[Event]:
+    """AIS_GAP events (see the module docstring); ``statics`` is not used."""
+    gaps = find_gaps(clean_positions, gazetteer, params)
+    events = []
+    for g in gaps.iter_rows(named=True):
+        severity, reasons = gap_severity(g, params)
+        events.append(gap_event("AIS_GAP", g, params, severity, reasons, _gap_details(g, params)))
+    return events
+
+
+def draught_changes_dark(clean_positions: pl.DataFrame, statics: pl.DataFrame, gazetteer: Gazetteer,
+                         params: GapParams) -> list[Event]:
+    """DRAUGHT_CHANGE_DARK events: AIS gaps across which the draught changed (module docstring)."""
+    require_columns(statics, STATICS_REQUIRED, "the statics table")
+    gaps = find_gaps(clean_positions, gazetteer, params)
+    if gaps.is_empty():
+        return []
+    reports = (
+        statics.filter(pl.col("draught_m").is_not_null() & pl.col("ts").is_not_null())
+        .select(pl.col("mmsi").cast(gaps.schema["mmsi"]), "ts", draught=pl.col("draught_m").cast(pl.Float64),
+                sid=pl.col("source_id"), ln=pl.col("line"))
+        .sort("mmsi", "ts", "sid", "ln")
+    )
+    before = reports.rename({"ts": "before_at", "draught": "draught_before_m", "sid": "before_sid",
+                             "ln": "before_line"})
+    after = reports.rename({"ts": "after_at", "draught": "draught_after_m", "sid": "after_sid",
+                            "ln": "after_line"})
+    vessel = ["mmsi", "track"]  # a report counts for a gap only if no other gap of the vessel lies between them
+    joined = (
+        gaps.with_columns(prev_end=pl.col("end").shift(1).over(vessel),
+                          next_start=pl.col("start").shift(-1).over(vessel))
+        .sort("mmsi", "start")  # sorted within each vessel, as join_asof with ``by`` needs
+        .join_asof(before, left_on="start", right_on="before_at", by="mmsi", strategy="backward",
+                   check_sortedness=False)
+        .sort("mmsi", "end")
+        .join_asof(after, left_on="end", right_on="after_at", by="mmsi", strategy="forward", check_sortedness=False)
+        .filter((pl.col("draught_after_m") - pl.col("draught_before_m")).abs() > params.min_draught_change_m,
+                pl.col("prev_end").is_null() | (pl.col("before_at") >= pl.col("prev_end")),
+                pl.col("next_start").is_null() | (pl.col("after_at") <= pl.col("next_start")))
+        .sort("mmsi", "track", "start")
+    )
+    events = []
+    for g in joined.iter_rows(named=True):
+        severity, reasons = gap_severity(g, params)
+        change = g["draught_after_m"] - g["draught_before_m"]
+        why = f"draught {g['draught_before_m']:.1f} m before, {g['draught_after_m']:.1f} m after ({change:+.1f} m)"
+        details = {**_gap_details(g, params), "draught_before_m": g["draught_before_m"],
+                   "draught_after_m": g["draught_after_m"], "draught_change_m": round(change, 2),
+                   "draught_before_at": g["before_at"], "draught_after_at": g["after_at"]}
+        events.append(gap_event("DRAUGHT_CHANGE_DARK", g, params, severity, [why, *reasons], details, [
+            (g["before_sid"], g["before_line"], "last draught report before the gap"),
+            (g["after_sid"], g["after_line"], "first draught report after the gap"),
+        ]))
+    return events

@@ -1,0 +1,254 @@
+"""AIS_GAP, DRAUGHT_CHANGE_DARK and DARK_PORT_CALL_POSSIBLE, table-driven on synthetic tracks."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import polars as pl
+import pytest
+
+from shadowtrace.detectors.dark_ports import dark_port_calls_possible, detect_gaps
+from shadowtrace.detectors.gaps import GapParams, ais_gaps, draught_changes_dark
+from shadowtrace.errors import InputError
+from shadowtrace.geo.ports import Gazetteer
+from shadowtrace.models.events import Event
+from shadowtrace.tracks.clean import clean_positions
+from shadowtrace.tracks.params import CleanParams
+
+T0 = dt.datetime(2017, 10, 1, tzinfo=dt.UTC)
+VESSEL = 273000001
+_LINES = itertools.count(1)
+
+
+def h(hours: float) -> dt.datetime:
+    return T0 + dt.timedelta(hours=hours)
+
+
+def fixes(mmsi: int, lat: float, lon: float, from_h: float, to_h: float, sog_kn: float,
+          step_h: float = 1 / 6, dlon_per_h: float = 0.0) -> list[dict[str, Any]]:
+    """Fixes every ``step_h`` from ``from_h`` to ``to_h``, drifting east by ``dlon_per_h`` degrees an hour."""
+    n = round((to_h - from_h) / step_h)
+    return [
+        {"source_id": 1, "line": next(_LINES), "ts": h(from_h + i * step_h), "mmsi": mmsi, "lat": lat,
+         "lon": lon + dlon_per_h * i * step_h, "sog_kn": sog_kn}
+        for i in range(n + 1)
+    ]
+
+
+def crowd(lat: float, lon: float, from_h: float, to_h: float, vessels: int = 4) -> list[dict[str, Any]]:
+    """Other vessels heard near (lat, lon): good reception there."""
+    rows = []
+    for k in range(vessels):
+        rows += fixes(412000000 + k, lat + 0.05 * k, lon - 0.05 * k, from_h, to_h, 0.0, step_h=0.5)
+    return rows
+
+
+def silent_track(lat: float, lon: float, gap_h: float, sog_kn: float, end_lat: float | None = None,
+                 end_lon: float | None = None) -> list[dict[str, Any]]:
+    """The vessel heard for 3 h, silent ``gap_h``, heard again for 3 h (from h = 3 + gap_h)."""
+    dlon = sog_kn * 1.852 / (111.195 * math.cos(math.radians(lat)))  # eastwards at the reported speed
+    before = fixes(VESSEL, lat, lon, 0.0, 3.0, sog_kn, dlon_per_h=dlon)
+    after = fixes(VESSEL, end_lat if end_lat is not None else lat, end_lon if end_lon is not None else lon,
+                  3.0 + gap_h, 6.0 + gap_h, sog_kn)
+    return before + after
+
+
+def positions(rows: list[dict[str, Any]]) -> pl.DataFrame:
+    raw = pl.DataFrame(rows, schema={"source_id": pl.Int32, "line": pl.Int64, "ts": pl.Datetime("ms", "UTC"),
+                                     "mmsi": pl.Int32, "lat": pl.Float64, "lon": pl.Float64, "sog_kn": pl.Float32})
+    return clean_positions(raw, CleanParams()).positions
+
+
+def statics(draughts: list[tuple[float, float]]) -> pl.DataFrame:
+    return pl.DataFrame(
+        [{"source_id": 2, "line": i + 1, "ts": h(t), "mmsi": VESSEL, "draught_m": d}
+         for i, (t, d) in enumerate(draughts)],
+        schema={"source_id": pl.Int32, "line": pl.Int64, "ts": pl.Datetime("ms", "UTC"), "mmsi": pl.Int32,
+                "draught_m": pl.Float32},
+    )
+
+
+NO_STATICS = statics([])
+
+
+@pytest.fixture(scope="module")
+def gazetteer() -> Gazetteer:
+    return Gazetteer.from_searoute()
+
+
+def of_vessel(events: list[Event], kind: str) -> list[Event]:
+    return [e for e in events if e.kind == kind and e.subject == f"mmsi:{VESSEL}"]
+
+
+# --- AIS_GAP -----------------------------------------------------------------------------------
+
+OFF_BUSAN = (34.9, 129.4)
+MID_PACIFIC = (20.0, -160.0)
+
+
+@dataclass
+class GapCase:
+    id: str
+    rows: list[dict[str, Any]]
+    severity: str | None  # None: no AIS_GAP of the vessel
+    reasons: list[str] = field(default_factory=list)
+
+
+GAP_CASES = [
+    GapCase("silence_moving_in_good_coverage_is_high",
+            silent_track(*OFF_BUSAN, 20.0, 10.0) + crowd(*OFF_BUSAN, -3.0, 9.0), "high", ["good reception"]),
+    GapCase("silence_stopped_in_good_coverage_is_medium",
+            silent_track(*OFF_BUSAN, 20.0, 0.0) + crowd(*OFF_BUSAN, -3.0, 9.0), "medium", ["good reception"]),
+    GapCase("silence_in_coverage_hole_is_low",
+            silent_track(*MID_PACIFIC, 20.0, 10.0) + crowd(*OFF_BUSAN, -3.0, 9.0), "low", ["coverage hole"]),
+    GapCase("others_heard_elsewhere_in_time_is_low",
+            silent_track(*OFF_BUSAN, 20.0, 10.0) + crowd(*OFF_BUSAN, 40.0, 50.0), "low", ["coverage hole"]),
+    GapCase("gap_of_8_h_is_low",
+            silent_track(*OFF_BUSAN, 8.0, 10.0) + crowd(*OFF_BUSAN, -3.0, 9.0), "low", ["shorter than 12 h"]),
+    GapCase("gap_of_4_h_is_not_reported",
+            silent_track(*OFF_BUSAN, 4.0, 10.0) + crowd(*OFF_BUSAN, -3.0, 9.0), None),
+]
+
+
+@pytest.mark.parametrize("case", GAP_CASES, ids=[c.id for c in GAP_CASES])
+def test_ais_gap(case: GapCase, gazetteer: Gazetteer) -> None:
+    events = of_vessel(ais_gaps(positions(case.rows), NO_STATICS, gazetteer, GapParams()), "AIS_GAP")
+    if case.severity is None:
+        assert events == []
+        return
+    assert len(events) == 1
+    (e,) = events
+    assert e.severity == case.severity, e.reasons
+    assert e.detector == "gaps@1"
+    for reason in case.reasons:
+        assert any(reason in r for r in e.reasons), e.reasons
+    assert [role for _, _, role in e.evidence] == ["last fix before the gap", "first fix after the gap"]
+    assert e.start == h(3.0) and e.end is not None and e.end >= e.start
+    assert e.details["nearest_port"] is not None
+
+
+def test_ais_gap_details_and_determinism(gazetteer: Gazetteer) -> None:
+    clean = positions(silent_track(*OFF_BUSAN, 20.0, 10.0) + crowd(*OFF_BUSAN, -3.0, 9.0))
+    first = ais_gaps(clean, NO_STATICS, gazetteer, GapParams())
+    again = ais_gaps(clean, NO_STATICS, gazetteer, GapParams())
+    assert [e.event_id for e in first] == [e.event_id for e in again]
+    (e,) = of_vessel(first, "AIS_GAP")
+    d = e.details
+    assert d["duration_h"] == pytest.approx(20.0, abs=0.01)
+    assert d["reception_fixes"] >= 10
+    assert d["implied_speed_kn"] >= 0.0 and d["nearest_port_km"] < 100.0
+    before = clean.filter((pl.col("mmsi") == VESSEL) & (pl.col("ts") == h(3.0)))
+    assert e.evidence[0][:2] == (before["source_id"][0], before["line"][0])
+
+
+# --- DRAUGHT_CHANGE_DARK -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("draughts", "expected_change_m"),
+    [
+        pytest.param([(0.5, 6.0), (25.0, 9.5)], 3.5, id="loaded_while_dark"),
+        pytest.param([(0.5, 9.5), (1.0, 9.4), (25.0, 5.0)], -4.4, id="discharged_while_dark_last_report_counts"),
+        pytest.param([(0.5, 6.0), (25.0, 6.4)], None, id="small_change_not_reported"),
+        pytest.param([(0.5, 6.0)], None, id="no_report_after"),
+        pytest.param([(25.0, 6.0)], None, id="no_report_before"),
+    ],
+)
+def test_draught_change_dark(draughts: list[tuple[float, float]], expected_change_m: float | None,
+                             gazetteer: Gazetteer) -> None:
+    clean = positions(silent_track(*OFF_BUSAN, 20.0, 10.0) + crowd(*OFF_BUSAN, -3.0, 9.0))
+    events = of_vessel(draught_changes_dark(clean, statics(draughts), gazetteer, GapParams()), "DRAUGHT_CHANGE_DARK")
+    if expected_change_m is None:
+        assert events == []
+        return
+    (e,) = events
+    assert e.details["draught_change_m"] == pytest.approx(expected_change_m, abs=0.01)
+    roles = [role for _, _, role in e.evidence]
+    assert "last draught report before the gap" in roles and "first draught report after the gap" in roles
+
+
+# --- DARK_PORT_CALL_POSSIBLE ---------------------------------------------------------------------
+
+OFF_VLADIVOSTOK = (42.9, 131.9)
+BALTIC = (55.3, 15.5)
+
+
+@pytest.mark.parametrize(
+    ("rows", "watched"),
+    [
+        pytest.param(silent_track(*OFF_VLADIVOSTOK, 60.0, 10.0, 42.95, 131.95), "KPCHO", id="60_h_off_vladivostok"),
+        pytest.param(silent_track(*BALTIC, 12.0, 10.0), None, id="12_h_in_baltic_far_from_kp"),
+        pytest.param(silent_track(*BALTIC, 60.0, 10.0), None, id="60_h_in_baltic_far_from_kp"),
+        pytest.param(silent_track(*OFF_VLADIVOSTOK, 8.0, 10.0), None, id="8_h_off_vladivostok_too_short"),
+    ],
+)
+def test_dark_port_call_possible(rows: list[dict[str, Any]], watched: str | None, gazetteer: Gazetteer) -> None:
+    events = of_vessel(dark_port_calls_possible(positions(rows), NO_STATICS, gazetteer, GapParams()),
+                       "DARK_PORT_CALL_POSSIBLE")
+    if watched is None:
+        assert events == []
+        return
+    (e,) = events
+    ports = {p["locode"]: p for p in e.details["watched_ports"]}
+    assert watched in ports
+    assert all(p["country"] == "KP" for p in ports.values())
+    stay = ports[watched]
+    assert e.start < stay["earliest_arrival"] < stay["latest_departure"] < e.end
+    assert stay["max_stay_h"] >= 6.0
+    assert e.details["feasible_ports_count"] >= len(ports)
+    assert e.details["detour_factor"] == 1.3
+
+
+def test_dark_port_own_speed_and_detect_gaps(gazetteer: Gazetteer) -> None:
+    clean = positions(silent_track(*OFF_VLADIVOSTOK, 60.0, 10.0, 42.95, 131.95))
+    own = dark_port_calls_possible(clean, NO_STATICS, gazetteer, GapParams(port_speed_kn=None))
+    (e,) = of_vessel(own, "DARK_PORT_CALL_POSSIBLE")
+    assert e.details["speed_source"] == "own 90th percentile" and e.details["speed_kn"] == pytest.approx(10.0)
+    kinds = sorted(e.kind for e in detect_gaps(clean, statics([(0.5, 6.0), (70.0, 9.0)]), gazetteer))
+    assert kinds == ["AIS_GAP", "DARK_PORT_CALL_POSSIBLE", "DRAUGHT_CHANGE_DARK"]
+
+
+# --- settings -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        pytest.param({"min_gap_h": 4.0}, id="min_gap_below_report_gap"),
+        pytest.param({"report_gap_h": 0.0}, id="report_gap_zero"),
+        pytest.param({"reception_radius_km": -5.0}, id="negative_radius"),
+        pytest.param({"reception_window_h": float("nan")}, id="nan_window"),
+        pytest.param({"detour_factor": 0.8}, id="detour_below_one"),
+        pytest.param({"port_speed_kn": 0.0}, id="zero_speed"),
+        pytest.param({"min_draught_change_m": -1.0}, id="negative_draught_change"),
+        pytest.param({"watched_countries": ("PRK",)}, id="three_letter_country"),
+    ],
+)
+def test_params_validation(kwargs: dict[str, Any]) -> None:
+    with pytest.raises(InputError):
+        GapParams(**kwargs)
+
+
+def test_params_defaults_are_valid_and_frozen() -> None:
+    p = GapParams()
+    assert (p.min_gap_h, p.report_gap_h, p.detour_factor, p.port_speed_kn) == (12.0, 6.0, 1.3, 14.0)
+    with pytest.raises(AttributeError):
+        p.min_gap_h = 1.0  # type: ignore[misc]
+
+
+def test_draught_change_belongs_to_the_gap_it_spans(gazetteer: Gazetteer) -> None:
+    """Two gaps, the draught reported only before the first and after the second: the change cannot
+    be put on either gap; with a report between them, it is put on the gap it spans."""
+    rows = silent_track(*OFF_BUSAN, 20.0, 0.0) + fixes(VESSEL, *OFF_BUSAN, 40.0, 43.0, 0.0)
+    rows += crowd(*OFF_BUSAN, -3.0, 45.0)
+    clean = positions(rows)
+    events = of_vessel(draught_changes_dark(clean, statics([(0.5, 6.0), (44.0, 9.5)]), gazetteer, GapParams()),
+                       "DRAUGHT_CHANGE_DARK")
+    assert events == []
+    with_report_between = statics([(0.5, 6.0), (24.0, 6.0), (44.0, 9.5)])
+    (e,) = of_vessel(draught_changes_dark(clean, with_report_between, gazetteer, GapParams()), "DRAUGHT_CHANGE_DARK")
+    assert e.start == h(26.0) and e.details["draught_change_m"] == pytest.approx(3.5)
