@@ -101,7 +101,8 @@ class Case:
 
 TANKER_A, TANKER_B, LONER = 273_000_001, 273_000_002, 445_000_001
 CASES = [
-    Case("alongside-300m-4h-at-sea", [Vessel(TANKER_A), Vessel(TANKER_B, east_m=300)], expect={"ENCOUNTER": 1}),
+    Case("alongside-300m-4h-at-sea", [Vessel(TANKER_A), Vessel(TANKER_B, east_m=300)],
+         expect={"ENCOUNTER": 1, "LOITERING": 2}),
     Case("alongside-300m-1h-at-sea", [Vessel(TANKER_A, hours=1), Vessel(TANKER_B, east_m=300, hours=1)]),
     Case("alongside-300m-4h-in-port", [Vessel(TANKER_A), Vessel(TANKER_B, east_m=300)], in_port=True),
     Case("alongside-800m-4h-at-sea", [Vessel(TANKER_A), Vessel(TANKER_B, east_m=800)],
@@ -127,8 +128,11 @@ def test_cases(case: Case, gaz: Gazetteer) -> None:
     for e in encounters + loitering:
         found[e.kind] = found.get(e.kind, 0) + 1
     assert found == case.expect
+    partners = {e.mmsi for e in encounters} | {e.details["other"]["mmsi"] for e in encounters}
     for e in loitering:
-        assert e.details["note"] == "possible dark transfer"
+        seen_partner = e.mmsi in partners
+        assert (e.details["note"] == "possible dark transfer") is not seen_partner
+        assert e.severity == ("low" if seen_partner else "medium")
         assert e.detector == "loitering@1"
 
 
@@ -148,11 +152,13 @@ def test_encounter_event(gaz: Gazetteer) -> None:
     assert again[0].event_id == e.event_id
 
 
-def test_encounter_pair_is_not_loitering(gaz: Gazetteer) -> None:
+def test_encounter_names_the_partner_of_a_loitering(gaz: Gazetteer) -> None:
     clean = scene([Vessel(TANKER_A), Vessel(TANKER_B, east_m=300)], SEA)
     encounters = detect_encounters(clean, gaz, EncounterParams())
-    assert len(detect_loitering(clean, gaz, LoiteringParams())) == 2  # idle, when no encounter is known
-    assert detect_loitering(clean, gaz, LoiteringParams(), encounters) == []
+    alone = detect_loitering(clean, gaz, LoiteringParams())
+    assert [e.details["note"] for e in alone] == ["possible dark transfer"] * 2  # when no encounter is known
+    paired = detect_loitering(clean, gaz, LoiteringParams(), encounters)
+    assert sorted(e.details["partner_mmsi"] for e in paired) == sorted([TANKER_A, TANKER_B])
 
 
 def test_long_silence_is_not_interpolated() -> None:

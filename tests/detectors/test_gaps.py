@@ -241,14 +241,15 @@ def test_params_defaults_are_valid_and_frozen() -> None:
 
 
 def test_draught_change_belongs_to_the_gap_it_spans(gazetteer: Gazetteer) -> None:
-    """Two gaps, the draught reported only before the first and after the second: the change cannot
-    be put on either gap; with a report between them, it is put on the gap it spans."""
+    """Two gaps (20 h, then 14 h), the draught reported only before the first and after the second:
+    the change goes to the longer gap; with a report between them, to the gap it spans."""
     rows = silent_track(*OFF_BUSAN, 20.0, 0.0) + fixes(VESSEL, *OFF_BUSAN, 40.0, 43.0, 0.0)
     rows += crowd(*OFF_BUSAN, -3.0, 45.0)
     clean = positions(rows)
-    events = of_vessel(draught_changes_dark(clean, statics([(0.5, 6.0), (44.0, 9.5)]), gazetteer, GapParams()),
-                       "DRAUGHT_CHANGE_DARK")
-    assert events == []
+    only_ends = statics([(0.5, 6.0), (44.0, 9.5)])
+    (e,) = of_vessel(draught_changes_dark(clean, only_ends, gazetteer, GapParams()), "DRAUGHT_CHANGE_DARK")
+    assert e.start == h(3.0) and e.details["gaps_spanned"] == 2
     with_report_between = statics([(0.5, 6.0), (24.0, 6.0), (44.0, 9.5)])
     (e,) = of_vessel(draught_changes_dark(clean, with_report_between, gazetteer, GapParams()), "DRAUGHT_CHANGE_DARK")
     assert e.start == h(26.0) and e.details["draught_change_m"] == pytest.approx(3.5)
+    assert e.details["gaps_spanned"] == 1

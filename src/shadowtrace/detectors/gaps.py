@@ -10,15 +10,14 @@ spirit: good reception, long gap).
 
 ``DRAUGHT_CHANGE_DARK``: an AIS_GAP across which the reported draught (statics ``draught_m``,
 last report at or before the gap start versus first at or after its end) changed by more than
-``min_draught_change_m``: cargo loaded or discharged while dark.
+``min_draught_change_m``: cargo loaded or discharged while dark (a change spanning several gaps,
+for want of reports between them, is put on the longest).
 
 The reception estimate is an approximation computed from the data itself, vectorised: fixes
 are binned into a grid of about ``reception_radius_km`` square cells and ``reception_window_h``/2
 time bins; the 3 x 3 cells around a gap start, over the time bins covering
 ``reception_window_h`` centred on it, are counted. Longitudes are not wrapped across the
-antimeridian.
-
-DARK_PORT_CALL_POSSIBLE is in :mod:`shadowtrace.detectors.dark_ports`.
+antimeridian. DARK_PORT_CALL_POSSIBLE is in :mod:`shadowtrace.detectors.dark_ports`.
 """
 
 from __future__ import annotations
@@ -42,9 +41,8 @@ from shadowtrace.tracks.params import _check_range, _setting
 
 DETECTOR = "gaps@1"
 
-#: columns the clean positions table must have
+#: columns the clean positions table, and the statics table for DRAUGHT_CHANGE_DARK, must have
 REQUIRED = ("source_id", "line", "ts", "mmsi", "lat", "lon", "sog_kn")
-#: columns the statics table must have for DRAUGHT_CHANGE_DARK
 STATICS_REQUIRED = ("source_id", "line", "ts", "mmsi", "draught_m")
 
 _SCORES = {"low": 0.3, "medium": 0.6, "high": 0.9}
@@ -149,10 +147,9 @@ def find_gaps(clean_positions: pl.DataFrame, gazetteer: Gazetteer, params: GapPa
     return gaps.with_columns(*_nearest_ports(gaps, gazetteer))
 
 
-def _cells(lat: pl.Expr, lon: pl.Expr, cell_deg: float) -> tuple[pl.Expr, pl.Expr]:
-    """Grid cell of positions: rows ``cell_deg`` of latitude high, columns as wide at the row's middle."""
-    row = (lat / cell_deg).floor().cast(pl.Int64)
-    return row, _column(row, lon, cell_deg)
+def _row(lat: pl.Expr, cell_deg: float) -> pl.Expr:
+    """Grid row of a latitude: rows ``cell_deg`` high; columns (below) as wide at the row's middle."""
+    return (lat / cell_deg).floor().cast(pl.Int64)
 
 
 def _column(row: pl.Expr, lon: pl.Expr, cell_deg: float) -> pl.Expr:
@@ -166,19 +163,19 @@ def _reception(fixes: pl.DataFrame, gaps: pl.DataFrame, params: GapParams) -> pl
         return pl.Series("reception_fixes", [], pl.Int64)
     cell_deg = params.reception_radius_km / _KM_PER_DEG
     bin_ms = int(params.reception_window_h * 3600 * 1000 / 2)
-    row, col = _cells(pl.col("lat"), pl.col("lon"), cell_deg)
-    binned = fixes.select("mmsi", row=row, col=col, tbin=pl.col("ts").dt.epoch("ms") // bin_ms)
+    row = _row(pl.col("lat"), cell_deg)
+    tbin = pl.col("ts").dt.epoch("ms") // bin_ms
+    binned = fixes.select("mmsi", row=row, col=_column(row, pl.col("lon"), cell_deg), tbin=tbin)
     keys = ["row", "col", "tbin"]
     total = binned.group_by(keys).agg(n=pl.len())
     own = binned.group_by([*keys, "mmsi"]).agg(own=pl.len())
-    half_ms = bin_ms  # half the window
-    row0 = (pl.col("start_lat") / cell_deg).floor().cast(pl.Int64)
+    row0 = _row(pl.col("start_lat"), cell_deg)
     around = (
         gaps.select(
             "gap", "mmsi", lon=pl.col("start_lon"),
             row=pl.int_ranges(row0 - 1, row0 + 2),
-            tbin=pl.int_ranges((pl.col("start").dt.epoch("ms") - half_ms) // bin_ms,
-                               (pl.col("start").dt.epoch("ms") + half_ms) // bin_ms + 1),
+            tbin=pl.int_ranges((pl.col("start").dt.epoch("ms") - bin_ms) // bin_ms,  # bin_ms: half the window
+                               (pl.col("start").dt.epoch("ms") + bin_ms) // bin_ms + 1),
         )
         .explode("row").explode("tbin")
         .with_columns(col0=_column(pl.col("row"), pl.col("lon"), cell_deg))
@@ -240,8 +237,8 @@ def _gap_details(g: dict[str, Any], params: GapParams) -> dict[str, Any]:
         "duration_h": round(g["duration_h"], 3), "distance_km": round(g["distance_m"] / 1000.0, 3),
         "implied_speed_kn": round(g["implied_speed_kn"], 2),
         "start_speed_kn": None if g["start_speed_kn"] is None else round(g["start_speed_kn"], 2),
-        "nearest_port": g["nearest_port"],
-        "nearest_port_km": None if g["nearest_port_km"] is None else round(g["nearest_port_km"], 1),
+        "nearest_port": g["nearest_port"], "nearest_port_km": None if g["nearest_port_km"] is None
+        else round(g["nearest_port_km"], 1),
         "reception_fixes": g["reception_fixes"], "reception_radius_km": params.reception_radius_km,
         "reception_window_h": params.reception_window_h, "track": g["track"],
     }
@@ -250,12 +247,8 @@ def _gap_details(g: dict[str, Any], params: GapParams) -> dict[str, Any]:
 def ais_gaps(clean_positions: pl.DataFrame, statics: pl.DataFrame, gazetteer: Gazetteer,
              params: GapParams) -> list[Event]:
     """AIS_GAP events (see the module docstring); ``statics`` is not used."""
-    gaps = find_gaps(clean_positions, gazetteer, params)
-    events = []
-    for g in gaps.iter_rows(named=True):
-        severity, reasons = gap_severity(g, params)
-        events.append(gap_event("AIS_GAP", g, params, severity, reasons, _gap_details(g, params)))
-    return events
+    rows = find_gaps(clean_positions, gazetteer, params).iter_rows(named=True)
+    return [gap_event("AIS_GAP", g, params, *gap_severity(g, params), _gap_details(g, params)) for g in rows]
 
 
 def draught_changes_dark(clean_positions: pl.DataFrame, statics: pl.DataFrame, gazetteer: Gazetteer,
@@ -267,7 +260,8 @@ def draught_changes_dark(clean_positions: pl.DataFrame, statics: pl.DataFrame, g
         return []
     reports = (
         statics.filter(pl.col("draught_m").is_not_null() & pl.col("ts").is_not_null())
-        .select(pl.col("mmsi").cast(gaps.schema["mmsi"]), "ts", draught=pl.col("draught_m").cast(pl.Float64),
+        .select(pl.col("mmsi").cast(gaps.schema["mmsi"]), pl.col("ts").cast(gaps.schema["start"]),
+                draught=pl.col("draught_m").cast(pl.Float64),
                 sid=pl.col("source_id"), ln=pl.col("line"))
         .sort("mmsi", "ts", "sid", "ln")
     )
@@ -275,19 +269,19 @@ def draught_changes_dark(clean_positions: pl.DataFrame, statics: pl.DataFrame, g
                              "ln": "before_line"})
     after = reports.rename({"ts": "after_at", "draught": "draught_after_m", "sid": "after_sid",
                             "ln": "after_line"})
-    vessel = ["mmsi", "track"]  # a report counts for a gap only if no other gap of the vessel lies between them
+    kb, ka = ["mmsi", "track", "before_sid", "before_line"], ["mmsi", "track", "after_sid", "after_line"]
     joined = (
-        gaps.with_columns(prev_end=pl.col("end").shift(1).over(vessel),
-                          next_start=pl.col("start").shift(-1).over(vessel))
-        .sort("mmsi", "start")  # sorted within each vessel, as join_asof with ``by`` needs
+        gaps.sort("mmsi", "start")  # sorted within each vessel, as join_asof with ``by`` needs
         .join_asof(before, left_on="start", right_on="before_at", by="mmsi", strategy="backward",
                    check_sortedness=False)
         .sort("mmsi", "end")
         .join_asof(after, left_on="end", right_on="after_at", by="mmsi", strategy="forward", check_sortedness=False)
-        .filter((pl.col("draught_after_m") - pl.col("draught_before_m")).abs() > params.min_draught_change_m,
-                pl.col("prev_end").is_null() | (pl.col("before_at") >= pl.col("prev_end")),
-                pl.col("next_start").is_null() | (pl.col("after_at") <= pl.col("next_start")))
+        .filter((pl.col("draught_after_m") - pl.col("draught_before_m")).abs() > params.min_draught_change_m)
         .sort("mmsi", "track", "start")
+        # several gaps after the same report (or before the same one): the change goes to the longest
+        .with_columns(gaps_spanned=pl.max_horizontal(pl.len().over(kb), pl.len().over(ka)))
+        .filter(pl.col("duration_h").rank("ordinal", descending=True).over(kb) == 1)
+        .filter(pl.col("duration_h").rank("ordinal", descending=True).over(ka) == 1)
     )
     events = []
     for g in joined.iter_rows(named=True):
@@ -296,7 +290,8 @@ def draught_changes_dark(clean_positions: pl.DataFrame, statics: pl.DataFrame, g
         why = f"draught {g['draught_before_m']:.1f} m before, {g['draught_after_m']:.1f} m after ({change:+.1f} m)"
         details = {**_gap_details(g, params), "draught_before_m": g["draught_before_m"],
                    "draught_after_m": g["draught_after_m"], "draught_change_m": round(change, 2),
-                   "draught_before_at": g["before_at"], "draught_after_at": g["after_at"]}
+                   "draught_before_at": g["before_at"], "draught_after_at": g["after_at"],
+                   "gaps_spanned": g["gaps_spanned"]}
         events.append(gap_event("DRAUGHT_CHANGE_DARK", g, params, severity, [why, *reasons], details, [
             (g["before_sid"], g["before_line"], "last draught report before the gap"),
             (g["after_sid"], g["after_line"], "first draught report after the gap"),

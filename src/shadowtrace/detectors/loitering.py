@@ -1,12 +1,12 @@
-"""One vessel idling at sea with no partner in sight: where a transfer to a dark vessel may happen.
+"""One vessel idling at sea: where transfers happen, to a visible partner or to a dark one.
 
 A ``LOITERING`` event is a run of consecutive hours, lasting at least ``min_duration_h``, in each
 of which a vessel's mean speed (over its 10-minute resampled positions, see
 :func:`shadowtrace.detectors.encounters.resample`) stays below ``max_mean_speed_kn``, its mean
-position at least ``min_port_distance_km`` from every port of the gazetteer, and not explained by
-an ``ENCOUNTER`` of the same vessel over most of the same time (Global Fishing Watch: hourly mean
-speed < 2 kn for >= 2 h, published events >= 20 nm from shore). No partner broadcast nearby, so the
-details call it a possible dark transfer.
+position at least ``min_port_distance_km`` from every port of the gazetteer (Global Fishing Watch:
+hourly mean speed < 2 kn for >= 2 h, published events >= 20 nm from shore). When an ``ENCOUNTER``
+of the same vessel covers most of the same time, the details name that partner; otherwise no
+partner broadcast nearby, and the event is a possible dark transfer (medium, not low, severity).
 """
 
 from __future__ import annotations
@@ -44,8 +44,8 @@ class LoiteringParams:
     explained_fraction: float = _setting(
         0.5,
         "fraction",
-        "loitering overlapped by an ENCOUNTER of the same vessel for at least this share of its time is "
-        "explained by it, and not reported",
+        "loitering overlapped by an ENCOUNTER of the same vessel for at least this share of its time had "
+        "a visible partner; otherwise it is a possible dark transfer",
     )
 
     def __post_init__(self) -> None:
@@ -94,8 +94,8 @@ def idle_runs(clean_positions: pl.DataFrame, params: LoiteringParams) -> pl.Data
     return runs.filter(long_enough).drop("_run")
 
 
-def _explained(run: dict[str, Any], encounters: Sequence[Event], params: LoiteringParams) -> bool:
-    """Whether an ENCOUNTER of the same vessel covers ``explained_fraction`` of the run's time."""
+def _partner(run: dict[str, Any], encounters: Sequence[Event], params: LoiteringParams) -> int | None:
+    """The MMSI of the other vessel of an ENCOUNTER covering ``explained_fraction`` of the run's time."""
     start, end = step_time(run["first"], params.step_min), step_time(run["last"], params.step_min)
     span_s = max((end - start).total_seconds(), 1.0)
     for e in encounters:
@@ -106,8 +106,8 @@ def _explained(run: dict[str, Any], encounters: Sequence[Event], params: Loiteri
             continue
         overlap_s = (min(end, e.end) - max(start, e.start)).total_seconds()
         if overlap_s >= params.explained_fraction * span_s:
-            return True
-    return False
+            return int(other if run["mmsi"] == e.mmsi else e.mmsi)  # type: ignore[arg-type]
+    return None
 
 
 def detect_loitering(
@@ -119,7 +119,7 @@ def detect_loitering(
 ) -> list[Event]:
     """LOITERING events of every vessel in a clean positions table (see the module docstring).
 
-    ``encounters``: ENCOUNTER events already found; loitering they explain is not reported.
+    ``encounters``: ENCOUNTER events already found; they name the partner of a loitering.
     ``names``: vessel names by MMSI, when known.
     """
     names = names or {}
@@ -127,13 +127,15 @@ def detect_loitering(
     events = []
     for run in idle_runs(clean_positions, params).iter_rows(named=True):
         port, _ = port_distance_km(gazetteer, run["lat"], run["lon"], params.min_port_distance_km)
-        if port is not None or _explained(run, encounters, params):
+        if port is not None:
             continue
-        events.append(_event(run, params, phash, names))
+        events.append(_event(run, params, phash, names, _partner(run, encounters, params)))
     return events
 
 
-def _event(run: dict[str, Any], params: LoiteringParams, phash: str, names: Mapping[int, str]) -> Event:
+def _event(
+    run: dict[str, Any], params: LoiteringParams, phash: str, names: Mapping[int, str], partner: int | None
+) -> Event:
     mmsi = int(run["mmsi"])
     start, end = step_time(run["first"], params.step_min), step_time(run["last"], params.step_min)
     duration_h = (end - start).total_seconds() / 3600.0
@@ -142,8 +144,9 @@ def _event(run: dict[str, Any], params: LoiteringParams, phash: str, names: Mapp
     ev = [(r["rows.source_id"], r["rows.line"], where) for where, r in picks]
     ev.append((rows[-1]["rows.next_source_id"], rows[-1]["rows.next_line"], "end"))
     details = {
-        "note": "possible dark transfer",
-        "why": "idle at sea with no partner broadcasting nearby",
+        "note": "possible dark transfer" if partner is None else f"alongside mmsi:{partner} (ENCOUNTER)",
+        "why": "idle at sea with no partner broadcasting nearby" if partner is None else "idle at sea beside a partner",
+        "partner_mmsi": partner,
         "start": start.isoformat(),
         "end": end.isoformat(),
         "duration_h": round(duration_h, 2),
@@ -155,7 +158,8 @@ def _event(run: dict[str, Any], params: LoiteringParams, phash: str, names: Mapp
     reasons = [
         f"hourly mean speed below {params.max_mean_speed_kn:g} kn for {duration_h:.1f} h",
         f"at least {params.min_port_distance_km:g} km from any port",
-        "no encounter with a vessel broadcasting AIS: possible dark transfer",
+        "no encounter with a vessel broadcasting AIS: possible dark transfer"
+        if partner is None else f"beside mmsi:{partner} (see its ENCOUNTER)",
     ]
     return Event(
         kind="LOITERING",
@@ -167,7 +171,7 @@ def _event(run: dict[str, Any], params: LoiteringParams, phash: str, names: Mapp
         vessel_name=names.get(mmsi),
         lat=run["lat"],
         lon=run["lon"],
-        severity="low",
+        severity="medium" if partner is None else "low",
         reasons=reasons,
         details=details,
         params_hash=phash,

@@ -1,9 +1,13 @@
 """Run every detector over a store and replace its events and voyages.
 
 Tracks (cleaning, POSITION_JUMP, PORT_CALL), voyages with their AIS destinations and
-clearance records, then DESTINATION_MISMATCH and DECLARATION_MISMATCH. The events and
-voyages tables are rewritten whole in one transaction, so a rerun replaces, never
-duplicates (event ids are deterministic).
+clearance records, DESTINATION_MISMATCH and DECLARATION_MISMATCH, identity (IDENTITY_CHANGE,
+SHARED_MMSI), dark activity (AIS_GAP, DRAUGHT_CHANGE_DARK, DARK_PORT_CALL_POSSIBLE), and
+meetings (ENCOUNTER, LOITERING). The events and voyages tables are rewritten whole in one
+transaction, so a rerun replaces, never duplicates (event ids are deterministic).
+
+The clean positions of the whole store are held in memory while the detectors run (about
+100 bytes a fix); bucketing the cross-vessel detectors by space and time would lift that.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from dataclasses import dataclass, field
 import polars as pl
 import pyarrow as pa
 
+from shadowtrace.detectors.dark_ports import detect_gaps
 from shadowtrace.detectors.encounters import EncounterParams, detect_encounters
 from shadowtrace.detectors.identity import detect_identity
 from shadowtrace.detectors.loitering import LoiteringParams, detect_loitering
@@ -76,6 +81,8 @@ def detect(
     say("identities")
     positions, statics = _read(store, _RAW_POSITIONS), _read(store, _STATICS)
     events += _without_shared(detect_identity(positions, statics))
+    say("gaps, draught changes and dark port calls")
+    events += detect_gaps(tracks.positions, statics, gaz)
     say("encounters and loitering")
     names = _names(statics)
     encounters = detect_encounters(tracks.positions, gaz, EncounterParams(), names=names)
@@ -86,7 +93,9 @@ def detect(
     return DetectReport(Counter(e.kind for e in events), voyages.height, dict(tracks.counts))
 
 
-_RAW_POSITIONS = "SELECT source_id, line, ts, mmsi, lat, lon, sog_kn FROM positions WHERE msg_type IN (1, 2, 3, 18, 19, 27)"
+_RAW_POSITIONS = (
+    "SELECT source_id, line, ts, mmsi, lat, lon, sog_kn FROM positions WHERE msg_type IN (1, 2, 3, 18, 19, 27)"
+)
 _STATICS = (
     "SELECT source_id, line, ts, msg_type, mmsi, imo, callsign, shipname, ship_type, draught_m, destination "
     "FROM statics"
@@ -103,7 +112,9 @@ def _read(store: Store, query: str) -> pl.DataFrame:
 
 def _names(statics: pl.DataFrame) -> dict[int, str]:
     """Each MMSI's latest broadcast name."""
-    named = statics.filter(pl.col("shipname").is_not_null()).sort("ts").group_by("mmsi").agg(pl.col("shipname").last())
+    named = (
+        statics.filter(pl.col("shipname").is_not_null()).sort("ts").group_by("mmsi").agg(pl.col("shipname").last())
+    )
     return dict(zip(named["mmsi"].to_list(), named["shipname"].to_list(), strict=True))
 
 

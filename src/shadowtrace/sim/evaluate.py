@@ -1,8 +1,8 @@
 """Score detector events against a simulation's ground truth (``truth.json``).
 
 An expected event (an item of an act's ``expect`` list) is *found* when an event of
-the same kind names the same vessel (MMSI or IMO) and its time span overlaps the
-expected window, widened by a tolerance. Events that match no expected item are
+the same kind names the same vessel (MMSI or IMO; either vessel of a two-vessel event)
+and its time span overlaps the expected window, widened by a tolerance. Events that match no expected item are
 *false*; those that fall on a look-alike act (which expects nothing) are counted
 apart too, because they are the errors analysts would chase.
 """
@@ -35,6 +35,8 @@ class Expected:
     imo: int | None
     start: dt.datetime
     end: dt.datetime
+    other_mmsi: int | None = None  # the second vessel of a two-vessel event (an encounter)
+    other_imo: int | None = None
 
 
 @dataclass
@@ -81,6 +83,7 @@ def expected_events(truth: Mapping[str, Any]) -> list[Expected]:
                 kind=item["kind"], act_id=act["id"],
                 mmsi=item.get("mmsi", vessel.get("mmsi")), imo=item.get("imo", vessel.get("imo")),
                 start=min(start, end), end=max(start, end),
+                other_mmsi=item.get("other_mmsi"), other_imo=item.get("other_imo"),
             ))
     return out
 
@@ -121,7 +124,9 @@ def evaluate(
             continue
         hits = [
             i for i, e in enumerate(expected)
-            if e.kind == kind and _same_vessel(event, e.mmsi, e.imo) and _overlaps(event, e.start, e.end, tolerance)
+            if e.kind == kind
+            and (_same_vessel(event, e.mmsi, e.imo) or _same_vessel(event, e.other_mmsi, e.other_imo))
+            and _overlaps(event, e.start, e.end, tolerance)
         ]
         if hits:
             found.update(hits)
