@@ -16,7 +16,6 @@ from shadowtrace.pipeline.ingest import ingest as run_ingest
 from shadowtrace.sim.evaluate import evaluate
 from shadowtrace.sim.run import simulate
 
-
 #: severities not counted as findings when scoring: "low" marks what the detectors themselves call
 #: unremarkable (a silence inside a coverage hole, a gap under 12 h), listed but not alleged
 SCORED_OUT = ("info", "low")
