@@ -66,8 +66,8 @@ def demo(obj: Context, scenario: str, vessels: int, days: float, seed: int) -> N
     searched = set(detected.events_by_kind) | {"DESTINATION_MISMATCH", "DECLARATION_MISMATCH", "POSITION_JUMP"}
     later = [s.kind for s in scores.values() if s.kind not in searched]
     click.echo(
-        f"\n{detected.voyages:,} voyages, {detected.events_by_kind.get('PORT_CALL', 0):,} port calls. "
-        + (f"Not detected by this version yet: {', '.join(later)}." if later else "")
+        f"\n{detected.voyages:,} voyages, {detected.events_by_kind.get('PORT_CALL', 0):,} port calls."
+        + (f" Not detected by this version yet: {', '.join(later)}." if later else "")
         + "\nLow-severity events (short gaps, coverage holes) are listed by `shadowtrace events` but not scored."
         + "\nNext: shadowtrace events --kind DESTINATION_MISMATCH ; shadowtrace vessel MMSI"
     )
