@@ -6,6 +6,7 @@ A track is written as a list of legs, in plain tuples so that test tables stay r
 - ``("at", hours, every_min)`` or ``("at", hours, every_min, sog_kn)``: stay put, a fix every so often;
 - ``("to", north_km, east_km, speed_kn, every_min)``: sail in a straight line;
 - ``("quiet", hours)``: time passes, no fix;
+- ``("dark", north_km, east_km, speed_kn)``: sail in a straight line, no fix;
 - ``("spoof", north_km, east_km, fixes, every_min)``: fixes from elsewhere, the vessel not moving;
 - ``("swing", east_a_km, east_b_km, hours, every_min)``: stopped, fixes alternating between two
   points at the vessel's latitude (GPS jitter, a swinging anchor).
@@ -74,6 +75,10 @@ def build_track(
             t, n, e = t + dur, n1, e1
         elif kind == "quiet":
             t += leg[1] * 3600.0
+        elif kind == "dark":
+            n1, e1, speed = leg[1:]
+            t += math.hypot(n1 - n, e1 - e) * 1000.0 / (speed * 1852.0 / 3600.0)
+            n, e = n1, e1
         elif kind == "spoof":
             sn, se, fixes, every = leg[1:]
             rows += [(t + k * every * 60.0, sn, se, 10.0) for k in range(fixes)]

@@ -145,3 +145,32 @@ def test_many_vessels_at_once_equal_each_alone(synth: ModuleType, one_port: Port
     together = calls_of(pl.concat(tracks).sample(fraction=1.0, shuffle=True, seed=1), one_port)
     alone = pl.concat([calls_of(t, one_port) for t in tracks])
     assert together.equals(alone)
+
+
+def test_moving_on_to_a_neighbouring_port_is_a_new_call(synth: ModuleType) -> None:
+    """Gdansk to Gdynia: berthed at one port, then at another whose circles touch, never leaving both."""
+    points = PortPoints.of([synth.port("XXAAA"), synth.port("XXBBB", east=6.0, anchorage=(-3.5, 0.0))])
+    legs = [*APPROACH, ("at", 12, 30), ("to", 0.0, 6.0, 4.0, 3), ("at", 12, 30), ("to", -30.0, 6.0, 12.0, 3)]
+    calls = calls_of(synth.build_track(legs), points)
+    assert calls["locode"].to_list() == ["XXAAA", "XXBBB"]
+    a, b = calls.iter_rows(named=True)
+    left_a = synth.T0 + dt.timedelta(minutes=TO_BERTH_MIN + 12 * 60)
+    assert abs((a["departure"] - left_a).total_seconds()) < 5 * 60
+    reached_b = left_a + dt.timedelta(hours=6 / (4 * 1.852))
+    assert abs((b["arrival"] - reached_b).total_seconds()) < 5 * 60
+    assert (a["entry"], a["exit"], b["entry"], b["exit"]) == (True, False, False, True)
+
+
+def test_a_silence_on_the_approach_is_reckoned_at_approach_speed(synth: ModuleType, one_port: PortPoints) -> None:
+    """Last heard 40 km out at 13 kn, unheard until the berth: arrival is reckoned, slowing near port."""
+    legs = [
+        ("from", -60.0, 0.0), ("to", -40.0, 0.0, 13.0, 3), ("to", -39.9, 0.0, 13.0, 3),  # a last fix at 40 km
+        ("dark", -5.0, 0.0, 13.0), ("dark", 0.0, 0.0, 5.0), ("quiet", 1), ("at", 12, 30), *LEAVE,
+    ]  # fmt: skip
+    (call,) = calls_of(synth.build_track(legs), one_port).iter_rows(named=True)
+    last_heard = synth.T0 + dt.timedelta(hours=20 / (13 * 1.852))
+    at_berth = last_heard + dt.timedelta(hours=35 / (13 * 1.852) + 5 / (5 * 1.852))
+    assert abs((call["first_inside"] - at_berth - dt.timedelta(hours=1)).total_seconds()) < 2
+    reckoned = last_heard + dt.timedelta(hours=35 / (13 * 1.852) + 4.5 / (6 * 1.852))  # 500 m short, 6 kn in
+    assert abs((call["arrival"] - reckoned).total_seconds()) < 60
+    assert abs((call["arrival"] - at_berth).total_seconds()) < 15 * 60

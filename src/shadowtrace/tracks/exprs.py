@@ -48,7 +48,8 @@ def fill_forward_from(first: pl.Expr, value: pl.Expr, start: Any) -> pl.Expr:
     """``value`` carried forward over nulls, never across a row where ``first`` is true.
 
     On those rows a null is replaced by ``start``, so carrying never leaks from one vessel (or
-    visit) into the next: the hysteresis states of the track modules are built this way.
+    visit) into the next: the hysteresis states of the track modules are built this way. ``start``
+    must not be None (a null start would itself be filled from the row before).
     """
     return pl.when(first & value.is_null()).then(pl.lit(start)).otherwise(value).forward_fill()
 

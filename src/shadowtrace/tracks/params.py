@@ -105,6 +105,18 @@ class PortCallParams:
         "departed when last within it of where it last stopped): a ship's length, its swing at anchor, "
         "GPS error",
     )
+    approach_km: float = _setting(
+        5.0,
+        "km",
+        "when a silence hides an arrival or departure, the vessel is reckoned to have sailed this last "
+        "stretch before its berth or anchorage at approach speed (ships slow down for the pilot and "
+        "the harbour)",
+    )
+    approach_speed_kn: float = _setting(
+        6.0,
+        "kn",
+        "the speed reckoned over that stretch: port approaches are commonly limited to 6-10 kn, harbours to less",
+    )
     gap_in_port_h: float = _setting(
         4.0,
         "h",
@@ -119,8 +131,9 @@ class PortCallParams:
     )
 
     def __post_init__(self) -> None:
-        for name in ("entry_radius_km", "stop_speed_kn", "gap_in_port_h", "arrival_radius_m"):
+        for name in ("entry_radius_km", "stop_speed_kn", "gap_in_port_h", "approach_speed_kn", "arrival_radius_m"):
             _check_range(self, name, 0.0)
+        _check_range(self, "approach_km", 0.0, low_open=False)
         _check_range(self, "exit_radius_km", self.entry_radius_km, 100.0, low_open=False)
         _check_range(self, "resume_speed_kn", self.stop_speed_kn, 50.0, low_open=False)
         if self.min_confidence not in (1, 2, 3, 4):

@@ -36,6 +36,7 @@ from shadowtrace.models.events import Event, params_hash
 from shadowtrace.tracks.exprs import (
     evidence,
     fill_forward_from,
+    haversine_m,
     require_columns,
     same_vessel_as_next,
     same_vessel_as_previous,
@@ -127,15 +128,29 @@ def _states(df: pl.DataFrame, p: PortCallParams) -> pl.DataFrame:
     slow = pl.when(pl.col("sog_kn") < p.stop_speed_kn).then(True).when(pl.col("sog_kn") > p.resume_speed_kn).then(False)
     df = df.with_columns(
         _start=starts,
-        _visit=starts.cum_sum(),
         _entry=starts & same_seg_prev,
         _exit=ends & same_seg_next,
-        _left=ends & nxt,
+        _left=nxt,
         _gap_s=pl.when(inside & ~starts).then(step_s()),
         **neighbours(same_seg_prev, same_seg_next),
     )
     df = df.with_columns(_stopped=fill_forward_from(pl.col("_start"), slow, False)).filter(inside)
-    return df.with_columns(**stop_spot_columns(p.arrival_radius_m))
+    df = df.with_columns(_visit=(pl.col("_start") | _moved_to_another_port(p)).cum_sum())
+    return df.with_columns(**stop_spot_columns(p))
+
+
+def _moved_to_another_port(p: PortCallParams) -> pl.Expr:
+    """True at a stopped fix (inside ports) nearest another port than the stop before it in the same
+    visit, and more than two arrival radii away from it: the vessel has moved on to a neighbouring
+    port without leaving the exit radius (Gdansk to Gdynia), and a new call starts there."""
+    stopped, start = pl.col("_stopped"), pl.col("_start")
+    before = {  # the last stop before each fix in its visit (port -1: none yet)
+        c: fill_forward_from(start, pl.when(stopped).then(pl.col(c)), blank).shift(1)
+        for c, blank in (("lat", 0.0), ("lon", 0.0), ("_port", -1))
+    }
+    away = haversine_m(pl.col("lat"), pl.col("lon"), before["lat"], before["lon"]) > 2.0 * p.arrival_radius_m
+    other = (before["_port"] >= 0) & (pl.col("_port") != before["_port"])
+    return (stopped & ~start & other & away).fill_null(False)
 
 
 def _visits(df: pl.DataFrame, p: PortCallParams) -> pl.DataFrame:
@@ -208,7 +223,7 @@ def _with_ports(visits: pl.DataFrame, points: PortPoints) -> pl.DataFrame:
 
 def _timed(calls: pl.DataFrame, p: PortCallParams) -> pl.DataFrame:
     """The calls with their times (see :mod:`shadowtrace.tracks.port_times`), columns in order."""
-    out = with_times(calls, p.entry_radius_km * 1000.0, p.exit_radius_km * 1000.0)
+    out = with_times(calls, p)
     out = out.rename(
         {"_prev_source_id": "before_src", "_prev_line": "before_line"}
         | {"_next_source_id": "after_src", "_next_line": "after_line"}

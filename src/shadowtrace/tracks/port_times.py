@@ -9,8 +9,10 @@ Two spans per call:
   the entry and exit.
 
 A silence can hide the moment. Each time is then dead-reckoned from the fix on the far side at its
-reported speed (at least 1 kn): never earlier than the fix before the moment, never later than the
-fix after it. Without a speed, the nearer observed fix stands.
+reported speed (at least 1 kn), slowed to ``approach_speed_kn`` within ``approach_km`` of the
+spot (ships slow down for the pilot and the harbour: at sea speed all the way, the reckoning is
+always early): never earlier than the fix before the moment, never later than the fix after it.
+Without a speed, the nearer observed fix stands.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from __future__ import annotations
 import polars as pl
 
 from shadowtrace.tracks.exprs import KN_M_S, haversine_m
+from shadowtrace.tracks.params import PortCallParams
 
 #: facts kept of the fix before and after each fix (same vessel and segment), as ``_prev_*``/``_next_*``
 AROUND = ("ts", "lat", "lon", "sog_kn", "source_id", "line")
@@ -33,16 +36,21 @@ def neighbours(same_seg_prev: pl.Expr, same_seg_next: pl.Expr) -> dict[str, pl.E
     return cols
 
 
-def reckoned(side: str, gap_m: pl.Expr, towards: pl.Expr) -> pl.Expr:
-    """The time the vessel covered ``gap_m`` from the fix ``side`` ("_prev" or "_next") towards ``towards``.
+def reckoned(side: str, gap_m: pl.Expr, towards: pl.Expr, radius_m: float, p: PortCallParams) -> pl.Expr:
+    """The time the vessel covered ``gap_m`` from the fix ``side`` ("_prev" or "_next") to ``radius_m``
+    from a spot, bounded by ``towards`` (the observed fix on the other side of the moment).
 
-    Moving forward from the fix before (or back from the fix after) at its reported speed, bounded
-    by ``towards`` (the observed fix on the other side of the moment); ``towards`` itself when the
-    fix on the far side is missing or had no speed.
+    Moving forward from the fix before (or back from the fix after) at its reported speed, and at
+    most ``approach_speed_kn`` over the part of the way within ``approach_km`` of the spot;
+    ``towards`` itself when the fix on the far side is missing or had no speed.
     """
     sog = pl.col(f"{side}_sog_kn")
     speed = pl.when(sog >= MIN_RECKON_KN).then(sog * KN_M_S)
-    step = pl.duration(milliseconds=(gap_m.clip(0.0) / speed * 1000.0).cast(pl.Int64))
+    slow_speed = pl.min_horizontal(speed, pl.lit(p.approach_speed_kn * KN_M_S))
+    gap = gap_m.clip(0.0)
+    slow_m = pl.min_horizontal(gap, pl.lit(max(p.approach_km * 1000.0 - radius_m, 0.0)))
+    seconds = (gap - slow_m) / speed + slow_m / slow_speed
+    step = pl.duration(milliseconds=(seconds * 1000.0).cast(pl.Int64))
     if side == "_prev":
         t = pl.min_horizontal(pl.col("_prev_ts") + step, towards)
     else:
@@ -50,9 +58,10 @@ def reckoned(side: str, gap_m: pl.Expr, towards: pl.Expr) -> pl.Expr:
     return pl.coalesce(t, towards)
 
 
-def stop_spot_columns(radius_m: float) -> dict[str, pl.Expr]:
+def stop_spot_columns(p: PortCallParams) -> dict[str, pl.Expr]:
     """Per fix inside a visit (frame grouped by ``_visit``): near the first / last stop spot, and the
     arrival / departure time each fix would give."""
+    radius_m = p.arrival_radius_m
     stopped = pl.col("_stopped")
     spot = {
         f"_{which}_{c}": getattr(pl.col(c).filter(stopped), which)().over("_visit")
@@ -64,7 +73,7 @@ def stop_spot_columns(radius_m: float) -> dict[str, pl.Expr]:
         s_lat, s_lon = spot[f"_{which}_lat"], spot[f"_{which}_lon"]
         cols[f"_near_{which}"] = haversine_m(pl.col("lat"), pl.col("lon"), s_lat, s_lon) <= radius_m
         far_m = haversine_m(pl.col(f"{side}_lat"), pl.col(f"{side}_lon"), s_lat, s_lon) - radius_m
-        cols[f"_t_{which}"] = reckoned(side, far_m, pl.col("ts"))
+        cols[f"_t_{which}"] = reckoned(side, far_m, pl.col("ts"), radius_m, p)
     return cols
 
 
@@ -82,17 +91,18 @@ def _port_distance_m(lat: pl.Expr, lon: pl.Expr) -> pl.Expr:
     return pl.min_horizontal(berth, haversine_m(lat, lon, pl.col("_alat"), pl.col("_alon")))
 
 
-def with_times(calls: pl.DataFrame, entry_m: float, exit_m: float) -> pl.DataFrame:
+def with_times(calls: pl.DataFrame, p: PortCallParams) -> pl.DataFrame:
     """The calls (with ``_prev_*`` of their first fix, ``_next_*`` of their last, the port's berth and
     ``_alat``/``_alon``) with ``entered_at``, ``exited_at``, ``arrival`` and ``departure``."""
+    entry_m, exit_m = p.entry_radius_km * 1000.0, p.exit_radius_km * 1000.0
     gap_in = _port_distance_m(pl.col("_prev_lat"), pl.col("_prev_lon")) - entry_m
     gap_out = _port_distance_m(pl.col("_next_lat"), pl.col("_next_lon")) - exit_m
     out = calls.with_columns(
         entered_at=pl.when(pl.col("entry"))
-        .then(reckoned("_prev", gap_in, pl.col("first_inside")))
+        .then(reckoned("_prev", gap_in, pl.col("first_inside"), entry_m, p))
         .otherwise(pl.col("first_inside")),
         exited_at=pl.when(pl.col("exit"))
-        .then(reckoned("_next", gap_out, pl.col("last_inside")))
+        .then(reckoned("_next", gap_out, pl.col("last_inside"), exit_m, p))
         .otherwise(pl.col("last_inside")),
     )
     return out.with_columns(
