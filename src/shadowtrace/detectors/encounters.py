@@ -37,8 +37,8 @@ import polars as pl
 from shadowtrace.geo.ports import Gazetteer
 from shadowtrace.geo.sphere import haversine_m as haversine_np
 from shadowtrace.models.events import Event, params_hash
+from shadowtrace.settings import check_range, setting
 from shadowtrace.tracks.exprs import KN_M_S, evidence, haversine_m, require_columns
-from shadowtrace.tracks.params import _check_range, _setting
 
 DETECTOR = "encounters@1"
 
@@ -54,16 +54,16 @@ CELL_MARGIN = 1.05
 class EncounterParams:
     """Settings of the encounter detector (defaults: Global Fishing Watch's encounters pipeline)."""
 
-    max_distance_m: float = _setting(500.0, "m", "two vessels meet when within this distance (GFW: 500 m)")
-    min_duration_h: float = _setting(2.0, "h", "and stay that close at every step for at least this long (GFW: 2 h)")
-    max_median_speed_kn: float = _setting(
+    max_distance_m: float = setting(500.0, "m", "two vessels meet when within this distance (GFW: 500 m)")
+    min_duration_h: float = setting(2.0, "h", "and stay that close at every step for at least this long (GFW: 2 h)")
+    max_median_speed_kn: float = setting(
         2.0, "kn", "each vessel's median speed while close stays below this (GFW: 2 kn)"
     )
-    min_port_distance_km: float = _setting(
+    min_port_distance_km: float = setting(
         10.0, "km", "the meeting's mean position lies at least this far from every port (GFW: 10 km from an anchorage)"
     )
-    step_min: float = _setting(10.0, "min", "tracks are resampled to steps this long (GFW: 10 minutes)")
-    max_interpolation_gap_h: float = _setting(
+    step_min: float = setting(10.0, "min", "tracks are resampled to steps this long (GFW: 10 minutes)")
+    max_interpolation_gap_h: float = setting(
         1.0,
         "h",
         "positions are interpolated between fixes at most this far apart (GFW: 1 h), never across longer silences",
@@ -71,11 +71,11 @@ class EncounterParams:
 
     def __post_init__(self) -> None:
         for name in ("max_distance_m", "max_median_speed_kn", "step_min", "max_interpolation_gap_h"):
-            _check_range(self, name, 0.0)
-        _check_range(self, "max_distance_m", 0.0, 50_000.0)
-        _check_range(self, "step_min", 0.0, 1440.0)
-        _check_range(self, "min_duration_h", 0.0, low_open=False)
-        _check_range(self, "min_port_distance_km", 0.0, low_open=False)
+            check_range(self, name, 0.0)
+        check_range(self, "max_distance_m", 0.0, 50_000.0)
+        check_range(self, "step_min", 0.0, 1440.0)
+        check_range(self, "min_duration_h", 0.0, low_open=False)
+        check_range(self, "min_port_distance_km", 0.0, low_open=False)
 
 
 def resample(clean: pl.DataFrame, step_min: float = 10.0, max_interpolation_gap_h: float = 1.0) -> pl.DataFrame:

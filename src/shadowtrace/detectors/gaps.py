@@ -35,9 +35,9 @@ from shadowtrace.errors import InputError
 from shadowtrace.geo.ports import Gazetteer
 from shadowtrace.geo.sphere import haversine_m
 from shadowtrace.models.events import Event, params_hash
+from shadowtrace.settings import check_range, setting
 from shadowtrace.tracks.exprs import KN_M_S, evidence, require_columns, step_m, step_s
 from shadowtrace.tracks.exprs import haversine_m as haversine_expr
-from shadowtrace.tracks.params import _check_range, _setting
 
 DETECTOR = "gaps@1"
 
@@ -53,34 +53,34 @@ _KM_PER_DEG = 111.195
 class GapParams:
     """Settings of the gap detectors (AIS_GAP, DRAUGHT_CHANGE_DARK, DARK_PORT_CALL_POSSIBLE)."""
 
-    min_gap_h: float = _setting(12.0, "h", "a silence this long may be deliberate (GFW: 12 h for likely disabling)")
-    report_gap_h: float = _setting(6.0, "h", "every silence this long is reported, below min_gap_h as 'low' (GFW: 6 h)")
-    reception_radius_km: float = _setting(50.0, "km", "other vessels heard within this distance show good reception")
-    reception_window_h: float = _setting(6.0, "h", "and within this time window centred on the gap start")
-    min_reception_fixes: int = _setting(
+    min_gap_h: float = setting(12.0, "h", "a silence this long may be deliberate (GFW: 12 h for likely disabling)")
+    report_gap_h: float = setting(6.0, "h", "every silence this long is reported, below min_gap_h as 'low' (GFW: 6 h)")
+    reception_radius_km: float = setting(50.0, "km", "other vessels heard within this distance show good reception")
+    reception_window_h: float = setting(6.0, "h", "and within this time window centred on the gap start")
+    min_reception_fixes: int = setting(
         10, "fixes", "fewer fixes of other vessels than this around the gap start: a coverage hole (severity low)"
     )
-    moving_speed_kn: float = _setting(1.0, "kn", "a vessel at or above this speed at its last fix fell silent moving")
-    min_draught_change_m: float = _setting(1.0, "m", "a draught change across a gap larger than this is reported")
-    port_speed_kn: float | None = _setting(
+    moving_speed_kn: float = setting(1.0, "kn", "a vessel at or above this speed at its last fix fell silent moving")
+    min_draught_change_m: float = setting(1.0, "m", "a draught change across a gap larger than this is reported")
+    port_speed_kn: float | None = setting(
         14.0, "kn", "plausible speed during a gap; None: the 90th percentile of the vessel's own reported speeds"
     )
-    detour_factor: float = _setting(1.3, "ratio", "sea distance over great-circle distance, for reaching a port")
-    min_port_stay_h: float = _setting(6.0, "h", "shortest stay in a port that counts as a port call")
-    watched_countries: tuple[str, ...] = _setting(
+    detour_factor: float = setting(1.3, "ratio", "sea distance over great-circle distance, for reaching a port")
+    min_port_stay_h: float = setting(6.0, "h", "shortest stay in a port that counts as a port call")
+    watched_countries: tuple[str, ...] = setting(
         ("KP",), "ISO 3166 alpha-2", "countries whose feasible ports raise DARK_PORT_CALL_POSSIBLE"
     )
 
     def __post_init__(self) -> None:
         for name in ("report_gap_h", "reception_radius_km", "reception_window_h", "min_port_stay_h"):
-            _check_range(self, name, 0.0)
-        _check_range(self, "min_gap_h", self.report_gap_h, low_open=False)
-        _check_range(self, "moving_speed_kn", 0.0, 50.0, low_open=False)
-        _check_range(self, "min_draught_change_m", 0.0, 30.0, low_open=False)
-        _check_range(self, "min_reception_fixes", 0.0, low_open=False)
-        _check_range(self, "detour_factor", 1.0, 10.0, low_open=False)
+            check_range(self, name, 0.0)
+        check_range(self, "min_gap_h", self.report_gap_h, low_open=False)
+        check_range(self, "moving_speed_kn", 0.0, 50.0, low_open=False)
+        check_range(self, "min_draught_change_m", 0.0, 30.0, low_open=False)
+        check_range(self, "min_reception_fixes", 0.0, low_open=False)
+        check_range(self, "detour_factor", 1.0, 10.0, low_open=False)
         if self.port_speed_kn is not None:
-            _check_range(self, "port_speed_kn", 0.0, 50.0)
+            check_range(self, "port_speed_kn", 0.0, 50.0)
         if not all(isinstance(c, str) and len(c) == 2 for c in self.watched_countries):
             raise InputError(
                 f"GapParams.watched_countries = {self.watched_countries!r}: give ISO 3166 alpha-2 codes, e.g. ('KP',)"

@@ -45,8 +45,8 @@ from shadowtrace.errors import InputError
 from shadowtrace.geo.sphere import haversine_m
 from shadowtrace.models.events import Event, params_hash
 from shadowtrace.models.mid import flag_of_mmsi
+from shadowtrace.settings import check_range, setting
 from shadowtrace.tracks.exprs import KN_M_S, evidence, require_columns, same_vessel_as_previous, step_m, step_s
-from shadowtrace.tracks.params import _check_range, _setting
 
 DETECTOR = "identity@1"
 
@@ -61,27 +61,27 @@ POSITIONS_REQUIRED = ("source_id", "line", "ts", "mmsi", "lat", "lon")
 class IdentityParams:
     """Settings of the identity detectors (see :mod:`shadowtrace.detectors.identity`)."""
 
-    min_persist_reports: int = _setting(
+    min_persist_reports: int = setting(
         2, "reports", "a new value counts only when reported this many times in a row (one garbled report is no change)"
     )
-    max_speed_kn: float = _setting(
+    max_speed_kn: float = setting(
         50.0, "kn", "implied speed between two fixes above which one transmitter cannot have sent both (as CleanParams)"
     )
-    jump_tolerance_m: float = _setting(
+    jump_tolerance_m: float = setting(
         1000.0, "m", "distance always allowed between consecutive fixes (GPS error, rounded receive times)"
     )
-    min_alternations: int = _setting(
+    min_alternations: int = setting(
         5, "switches", "impossible switches between two tracks (or two identities) that make a shared MMSI"
     )
-    window_h: float = _setting(
+    window_h: float = setting(
         24.0, "h", "switches further apart than this belong to different episodes, counted apart"
     )
-    max_evidence_per_track: int = _setting(5, "rows", "evidence rows kept from each of the two tracks")
+    max_evidence_per_track: int = setting(5, "rows", "evidence rows kept from each of the two tracks")
 
     def __post_init__(self) -> None:
         for name in ("max_speed_kn", "window_h"):
-            _check_range(self, name, 0.0)
-        _check_range(self, "jump_tolerance_m", 0.0, low_open=False)
+            check_range(self, name, 0.0)
+        check_range(self, "jump_tolerance_m", 0.0, low_open=False)
         for name in ("min_persist_reports", "min_alternations", "max_evidence_per_track"):
             value = getattr(self, name)
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:

@@ -20,8 +20,8 @@ import polars as pl
 from shadowtrace.detectors.encounters import port_distance_km, resample, step_time
 from shadowtrace.geo.ports import Gazetteer
 from shadowtrace.models.events import Event, params_hash
+from shadowtrace.settings import check_range, setting
 from shadowtrace.tracks.exprs import evidence
-from shadowtrace.tracks.params import _check_range, _setting
 
 DETECTOR = "loitering@1"
 
@@ -30,18 +30,18 @@ DETECTOR = "loitering@1"
 class LoiteringParams:
     """Settings of the loitering detector (defaults: Global Fishing Watch's loitering events)."""
 
-    max_mean_speed_kn: float = _setting(2.0, "kn", "an hour is idle when the vessel's mean speed in it is below this")
-    min_duration_h: float = _setting(2.0, "h", "idle hours in a row last at least this long (GFW: 2 h)")
-    min_port_distance_km: float = _setting(
+    max_mean_speed_kn: float = setting(2.0, "kn", "an hour is idle when the vessel's mean speed in it is below this")
+    min_duration_h: float = setting(2.0, "h", "idle hours in a row last at least this long (GFW: 2 h)")
+    min_port_distance_km: float = setting(
         37.04,
         "km",
         "the mean position lies at least this far from every port: 20 nm, as GFW's published events are from shore",
     )
-    step_min: float = _setting(10.0, "min", "tracks are resampled to steps this long (GFW: 10 minutes)")
-    max_interpolation_gap_h: float = _setting(
+    step_min: float = setting(10.0, "min", "tracks are resampled to steps this long (GFW: 10 minutes)")
+    max_interpolation_gap_h: float = setting(
         1.0, "h", "positions are interpolated between fixes at most this far apart; a longer silence ends a run"
     )
-    explained_fraction: float = _setting(
+    explained_fraction: float = setting(
         0.5,
         "fraction",
         "loitering overlapped by an ENCOUNTER of the same vessel for at least this share of its time had "
@@ -50,11 +50,11 @@ class LoiteringParams:
 
     def __post_init__(self) -> None:
         for name in ("max_mean_speed_kn", "max_interpolation_gap_h"):
-            _check_range(self, name, 0.0)
-        _check_range(self, "step_min", 0.0, 60.0)
-        _check_range(self, "min_duration_h", 0.0, low_open=False)
-        _check_range(self, "min_port_distance_km", 0.0, low_open=False)
-        _check_range(self, "explained_fraction", 0.0, 1.0)
+            check_range(self, name, 0.0)
+        check_range(self, "step_min", 0.0, 60.0)
+        check_range(self, "min_duration_h", 0.0, low_open=False)
+        check_range(self, "min_port_distance_km", 0.0, low_open=False)
+        check_range(self, "explained_fraction", 0.0, 1.0)
 
 
 def idle_runs(clean_positions: pl.DataFrame, params: LoiteringParams) -> pl.DataFrame:

@@ -20,25 +20,14 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 
+from shadowtrace.ingest.declarations import COLUMNS as DECLARATION_FIELDS
 from shadowtrace.sim.encode import AisEncoder, Categorical, SentenceBlock
 
 F64 = npt.NDArray[np.float64]
 I64 = npt.NDArray[np.int64]
 
 DAY_MS: Final = 86_400_000
-DECLARATION_COLUMNS: Final = (
-    "declaration_id",
-    "mmsi",
-    "imo",
-    "vessel_name",
-    "flag",
-    "port_locode",
-    "port_name",
-    "departure_time",
-    "declared_next_port_locode",
-    "declared_next_port_name",
-    "cargo",
-)
+DECLARATION_COLUMNS: Final = DECLARATION_FIELDS  # the columns `shadowtrace ingest` reads
 DMA_HEADER: Final = (
     "# Timestamp,Type of mobile,MMSI,Latitude,Longitude,Navigational status,ROT,SOG,COG,Heading,IMO,"
     "Callsign,Name,Ship type,Cargo type,Width,Length,Type of position fixing device,Draught,Destination,"

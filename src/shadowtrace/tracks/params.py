@@ -8,66 +8,48 @@ with a message that names the bad value and the allowed range.
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass, field, fields
-from typing import Any
+from dataclasses import dataclass, field
 
 from shadowtrace.errors import InputError
-
-
-def _setting(default: Any, unit: str, help: str) -> Any:
-    """A dataclass field carrying its unit and help text."""
-    return field(default=default, metadata={"unit": unit, "help": help})
-
-
-def _check_range(obj: Any, name: str, low: float, high: float = math.inf, *, low_open: bool = True) -> None:
-    """Raise InputError unless ``obj.name`` lies in (low, high] (or [low, high] when not ``low_open``)."""
-    value = getattr(obj, name)
-    unit = next(f.metadata.get("unit", "") for f in fields(obj) if f.name == name)
-    ok = isinstance(value, int | float) and not math.isnan(value) and value <= high
-    ok = ok and (value > low if low_open else value >= low)
-    if not ok:
-        bound = f"above {low:g}" if low_open else f"at least {low:g}"
-        upper = f" and at most {high:g}" if math.isfinite(high) else ""
-        raise InputError(f"{type(obj).__name__}.{name} = {value!r}: must be a number {bound}{upper} {unit}".rstrip())
+from shadowtrace.settings import check_range, setting
 
 
 @dataclass(frozen=True)
 class CleanParams:
     """How raw positions become clean, segmented tracks (see :mod:`shadowtrace.tracks.clean`)."""
 
-    vessel_msg_types: tuple[int, ...] = _setting(
+    vessel_msg_types: tuple[int, ...] = setting(
         (0, 1, 2, 3, 18, 19, 27),
         "AIS message type",
         "message types that place a vessel: class A (1-3), class B (18, 19), long range (27) and "
         "decoded CSV rows (0); base stations (4, 11), SAR aircraft (9) and aids to navigation (21) "
         "are not vessels",
     )
-    noise_speeds_kn: tuple[float, ...] = _setting(
+    noise_speeds_kn: tuple[float, ...] = setting(
         (102.3, 51.2, 52.0),
         "kn",
         "reported speeds that are transmitter noise (GFW pipe-segment); such a speed is set to null, the position kept",
     )
-    noise_speed_tolerance_kn: float = _setting(0.05, "kn", "how close a reported speed must be to a noise speed")
-    max_speed_kn: float = _setting(
+    noise_speed_tolerance_kn: float = setting(0.05, "kn", "how close a reported speed must be to a noise speed")
+    max_speed_kn: float = setting(
         50.0,
         "kn",
         "implied speed between two fixes above which they cannot both be true: twice the 25 kn GFW uses "
         "to break segments, above any merchant ship's speed, so fast ferries are not flagged",
     )
-    jump_tolerance_m: float = _setting(
+    jump_tolerance_m: float = setting(
         1000.0,
         "m",
         "distance always allowed between consecutive fixes, whatever the time between them (GPS error, "
         "receive times rounded to the second, near-simultaneous fixes from two stations)",
     )
-    max_jump_duration_h: float = _setting(
+    max_jump_duration_h: float = setting(
         3.0,
         "h",
         "longest stretch of fixes away from the track that is set aside as a position jump; spoofed "
         "fixes last minutes to an hour or two, a longer stretch is kept as a segment of its own",
     )
-    max_gap_h: float = _setting(
+    max_gap_h: float = setting(
         24.0,
         "h",
         "a silence at least this long starts a new segment (GFW keeps a segment open across gaps shorter than a day)",
@@ -75,9 +57,9 @@ class CleanParams:
 
     def __post_init__(self) -> None:
         for name in ("max_speed_kn", "max_jump_duration_h", "max_gap_h"):
-            _check_range(self, name, 0.0)
-        _check_range(self, "jump_tolerance_m", 0.0, low_open=False)
-        _check_range(self, "noise_speed_tolerance_kn", 0.0, 1.0, low_open=False)
+            check_range(self, name, 0.0)
+        check_range(self, "jump_tolerance_m", 0.0, low_open=False)
+        check_range(self, "noise_speed_tolerance_kn", 0.0, 1.0, low_open=False)
         if not self.vessel_msg_types or any(not 0 <= t <= 27 for t in self.vessel_msg_types):
             raise InputError(
                 f"CleanParams.vessel_msg_types = {self.vessel_msg_types!r}: give one or more AIS message types 0-27"
@@ -90,40 +72,40 @@ class CleanParams:
 class PortCallParams:
     """When a vessel is in port, and how sure we are of it (see :mod:`shadowtrace.tracks.port_calls`)."""
 
-    entry_radius_km: float = _setting(
+    entry_radius_km: float = setting(
         3.0, "km", "a vessel enters a port within this distance of its berth or anchorage point (GFW: 3 km)"
     )
-    exit_radius_km: float = _setting(
+    exit_radius_km: float = setting(
         4.0, "km", "and leaves it only beyond this distance (GFW: 4 km): the gap between the two is hysteresis"
     )
-    stop_speed_kn: float = _setting(0.2, "kn", "a vessel in port is stopped below this speed (GFW: 0.2 kn)")
-    resume_speed_kn: float = _setting(0.5, "kn", "and moving again only above this speed (GFW: 0.5 kn)")
-    arrival_radius_m: float = _setting(
+    stop_speed_kn: float = setting(0.2, "kn", "a vessel in port is stopped below this speed (GFW: 0.2 kn)")
+    resume_speed_kn: float = setting(0.5, "kn", "and moving again only above this speed (GFW: 0.5 kn)")
+    arrival_radius_m: float = setting(
         500.0,
         "m",
         "a vessel has arrived when within this distance of the spot where it first stopped (and has "
         "departed when last within it of where it last stopped): a ship's length, its swing at anchor, "
         "GPS error",
     )
-    approach_km: float = _setting(
+    approach_km: float = setting(
         5.0,
         "km",
         "when a silence hides an arrival or departure, the vessel is reckoned to have sailed this last "
         "stretch before its berth or anchorage at approach speed (ships slow down for the pilot and "
         "the harbour)",
     )
-    approach_speed_kn: float = _setting(
+    approach_speed_kn: float = setting(
         6.0,
         "kn",
         "the speed reckoned over that stretch: port approaches are commonly limited to 6-10 kn, harbours to less",
     )
-    gap_in_port_h: float = _setting(
+    gap_in_port_h: float = setting(
         4.0,
         "h",
         "a silence at least this long between two fixes in port is a 'gap' (GFW: 4 h); it does not end the "
         "visit, and counts like a stop towards its confidence",
     )
-    min_confidence: int = _setting(
+    min_confidence: int = setting(
         2,
         "level",
         "port calls below this confidence (1-4) are not reported; level 1 (seen going in or out, never "
@@ -132,10 +114,10 @@ class PortCallParams:
 
     def __post_init__(self) -> None:
         for name in ("entry_radius_km", "stop_speed_kn", "gap_in_port_h", "approach_speed_kn", "arrival_radius_m"):
-            _check_range(self, name, 0.0)
-        _check_range(self, "approach_km", 0.0, low_open=False)
-        _check_range(self, "exit_radius_km", self.entry_radius_km, 100.0, low_open=False)
-        _check_range(self, "resume_speed_kn", self.stop_speed_kn, 50.0, low_open=False)
+            check_range(self, name, 0.0)
+        check_range(self, "approach_km", 0.0, low_open=False)
+        check_range(self, "exit_radius_km", self.entry_radius_km, 100.0, low_open=False)
+        check_range(self, "resume_speed_kn", self.stop_speed_kn, 50.0, low_open=False)
         if self.min_confidence not in (1, 2, 3, 4):
             raise InputError(f"PortCallParams.min_confidence = {self.min_confidence!r}: must be 1, 2, 3 or 4")
 
@@ -144,7 +126,7 @@ class PortCallParams:
 class VoyageParams:
     """How voyages meet what was declared about them (see :mod:`shadowtrace.tracks.voyages`)."""
 
-    declaration_tolerance_h: float = _setting(
+    declaration_tolerance_h: float = setting(
         12.0,
         "h",
         "a port-clearance record matches a voyage when its departure time is this close to the last "
@@ -152,7 +134,7 @@ class VoyageParams:
     )
 
     def __post_init__(self) -> None:
-        _check_range(self, "declaration_tolerance_h", 0.0)
+        check_range(self, "declaration_tolerance_h", 0.0)
 
 
 @dataclass(frozen=True)
