@@ -29,9 +29,9 @@ from typing import Any
 
 import polars as pl
 
-from shadowtrace.errors import InputError
 from shadowtrace.geo.sphere import haversine_m
 from shadowtrace.models.events import Event, params_hash
+from shadowtrace.settings import check_range, setting
 
 DETECTOR = "mismatch@1"
 
@@ -40,35 +40,38 @@ DETECTOR = "mismatch@1"
 class MismatchParams:
     """Settings of the mismatch detectors."""
 
-    #: ISO-2 countries whose ports raise a mismatch to high severity
-    watched_countries: tuple[str, ...] = ("KP",)
-    #: a false destination still broadcast this close to arrival counts as kept until arrival
-    kept_until_arrival_h: float = 12.0
-    #: the lowest resolution confidence at which a destination can contradict the arrival
-    min_confidence: float = 0.6
-    #: a text last broadcast within this long after departure is the previous voyage's
-    stale_after_departure_h: float = 2.0
-    #: AIS that starts naming the port reached later than this after departure, and at least
-    #: ``diversion_notice_h`` before arrival, announced a diversion: it explains a clearance
-    #: record naming another port (except for arrivals in a watched country, always reported)
-    diversion_after_departure_h: float = 6.0
-    diversion_notice_h: float = 6.0
-    #: a destination broadcast up to a silence this long is judged too, not only the last one
-    #: (a vessel that declares one port, goes dark and comes back naming another)
-    dark_gap_h: float = 12.0
-    #: a declared port this close to the port reached is the same place (port complexes such as
-    #: Gdansk and Gdynia, or a terminal listed apart from its city)
-    same_place_km: float = 25.0
+    watched_countries: tuple[str, ...] = setting(
+        ("KP",), "ISO-2", "countries whose ports raise a mismatch to high severity"
+    )
+    kept_until_arrival_h: float = setting(
+        12.0, "h", "a false destination still broadcast this close to arrival was kept until arrival"
+    )
+    min_confidence: float = setting(
+        0.6, "0..1", "the lowest resolution confidence at which a destination can contradict the arrival"
+    )
+    stale_after_departure_h: float = setting(
+        2.0, "h", "a text last broadcast within this long after departure is the previous voyage's"
+    )
+    diversion_after_departure_h: float = setting(
+        6.0, "h", "AIS that starts naming the port reached later than this after departure, and at least "
+        "diversion_notice_h before arrival, announced a diversion: it explains a clearance record naming "
+        "another port (except for arrivals in a watched country, always reported)",
+    )
+    diversion_notice_h: float = setting(6.0, "h", "see diversion_after_departure_h")
+    dark_gap_h: float = setting(
+        12.0, "h", "a destination in force when the vessel went silent this long is judged too, not only "
+        "the last one (a vessel that declares one port, goes dark and comes back naming another)",
+    )
+    same_place_km: float = setting(
+        25.0, "km", "a declared port this close to the port reached is the same place (port complexes "
+        "such as Gdansk and Gdynia, or a terminal listed apart from its city)",
+    )
 
     def __post_init__(self) -> None:
-        for name in ("stale_after_departure_h", "diversion_after_departure_h", "diversion_notice_h", "dark_gap_h",
-                     "same_place_km"):
-            if getattr(self, name) < 0:
-                raise InputError(f"{name} must be >= 0 h, got {getattr(self, name)}")
-        if self.kept_until_arrival_h < 0:
-            raise InputError(f"kept_until_arrival_h must be >= 0 h, got {self.kept_until_arrival_h}")
-        if not 0.0 <= self.min_confidence <= 1.0:
-            raise InputError(f"min_confidence must be within 0..1, got {self.min_confidence}")
+        for name in ("kept_until_arrival_h", "stale_after_departure_h", "diversion_after_departure_h",
+                     "diversion_notice_h", "dark_gap_h", "same_place_km"):
+            check_range(self, name, 0.0, low_open=False)
+        check_range(self, "min_confidence", 0.0, 1.0, low_open=False)
 
 
 @dataclass(frozen=True)
