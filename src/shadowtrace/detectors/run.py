@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import polars as pl
 import pyarrow as pa
@@ -80,7 +80,8 @@ def detect(
     ]
     say("identities")
     positions, statics = _read(store, _RAW_POSITIONS), _read(store, _STATICS)
-    events += _without_shared(detect_identity(positions, statics))
+    identity = detect_identity(positions, statics)
+    events = _doubtful_when_shared([*events, *_without_shared(identity)])
     say("gaps, draught changes and dark port calls")
     events += detect_gaps(tracks.positions, statics, gaz)
     say("encounters and loitering")
@@ -116,6 +117,20 @@ def _names(statics: pl.DataFrame) -> dict[int, str]:
         statics.filter(pl.col("shipname").is_not_null()).sort("ts").group_by("mmsi").agg(pl.col("shipname").last())
     )
     return dict(zip(named["mmsi"].to_list(), named["shipname"].to_list(), strict=True))
+
+
+def _doubtful_when_shared(events: list[Event]) -> list[Event]:
+    """DESTINATION_MISMATCH of a voyage during which its MMSI was shared by two transmitters rests on
+    destinations that may be the other ship's: kept, at low severity, with that reason."""
+    shared = [(e.mmsi, e.start, e.end or e.start) for e in events if e.kind == "SHARED_MMSI"]
+    out = []
+    for e in events:
+        end = e.end or e.start
+        if e.kind == "DESTINATION_MISMATCH" and any(m == e.mmsi and a <= end and e.start <= b for m, a, b in shared):
+            e = replace(e, severity="low", reasons=[*e.reasons, "the MMSI was shared by two transmitters during "
+                                                   "this voyage: the destination may be the other ship's"])
+        out.append(e)
+    return out
 
 
 def _without_shared(events: list[Event]) -> list[Event]:

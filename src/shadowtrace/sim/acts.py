@@ -133,6 +133,7 @@ class EvasiveActs(Stage):
         v.laden = False
         dep = it.t
         it.sail(o2, update_delay_h=float(rng.uniform(0.5, 2.0)))
+        return_call = v.calls[-1]  # the call at o2 after the dark delivery
         ret = v.phases[-2] if v.phases[-2].kind == SAIL else v.phases[-3]
         t_on = dep + min(float(rng.uniform(8, 30)) * H, 0.8 * (ret.end - ret.start))
         it.trade_until(w.T)
@@ -162,24 +163,27 @@ class EvasiveActs(Stage):
                 "dark_start": t_off,
                 "dark_end": t_on,
             },
-            {
-                "kind": "DESTINATION_MISMATCH",
-                **base,
-                "declared_port": d,
-                "actual_port": kp,
-                "next_port_seen": o2,
-                "departed": o,
-                "departed_at": t0,
-            },
-            {
-                "kind": "DECLARATION_MISMATCH",
-                **base,
-                "declared_port": d,
-                "actual_port": kp,
-                "next_port_seen": o2,
-                "declaration": v.declarations[_decl_index(v, o, t0)],
-            },
         ]
+        if return_call.arrival is not None and return_call.arrival < w.T:  # judged only once it arrives
+            expect += [
+                {
+                    "kind": "DESTINATION_MISMATCH",
+                    **base,
+                    "declared_port": d,
+                    "actual_port": kp,
+                    "next_port_seen": o2,
+                    "departed": o,
+                    "departed_at": t0,
+                },
+                {
+                    "kind": "DECLARATION_MISMATCH",
+                    **base,
+                    "declared_port": d,
+                    "actual_port": kp,
+                    "next_port_seen": o2,
+                    "declaration": v.declarations[_decl_index(v, o, t0)],
+                },
+            ]
         self.add(
             Act(
                 "",
