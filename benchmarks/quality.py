@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from shadowtrace.detectors.run import detect
 from shadowtrace.pipeline.ingest import ingest
-from shadowtrace.sim.evaluate import evaluate
+from shadowtrace.sim.evaluate import alleged, evaluate
 from shadowtrace.sim.run import simulate
 from shadowtrace.store import sql
 from shadowtrace.store.store import Store
@@ -64,9 +64,7 @@ def run_one(scenario: str, seed: int, vessels: int, days: float) -> dict[str, ob
         detect(store)
         seconds = time.perf_counter() - t0
         truth = json.loads((sim / "truth.json").read_text())
-        events = sql.query(
-            store, "SELECT kind, mmsi, imo, start, \"end\" FROM events WHERE severity NOT IN ('info', 'low') "
-            "OR kind = 'LOITERING'").to_pylist()  # as the demo scores: low = listed, not alleged
+        events = alleged(sql.query(store, 'SELECT kind, mmsi, imo, start, "end", severity FROM events').to_pylist())
         scores = evaluate(truth, events, kinds=KINDS)
         found, expected = port_call_recall(truth, store)
     return {"scenario": scenario, "seed": seed, "port_calls": (found, expected), "scores": scores,

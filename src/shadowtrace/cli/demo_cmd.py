@@ -13,12 +13,8 @@ from shadowtrace.cli.main import Context
 from shadowtrace.cli.output import terminal_safe, write_rows
 from shadowtrace.detectors.run import detect as run_detect
 from shadowtrace.pipeline.ingest import ingest as run_ingest
-from shadowtrace.sim.evaluate import evaluate
+from shadowtrace.sim.evaluate import alleged, evaluate
 from shadowtrace.sim.run import simulate
-
-#: severities not counted as findings when scoring: "low" marks what the detectors themselves call
-#: unremarkable (a silence inside a coverage hole, a gap under 12 h), listed but not alleged
-SCORED_OUT = ("info", "low")
 
 
 @click.command()
@@ -50,9 +46,7 @@ def demo(obj: Context, scenario: str, vessels: int, days: float, seed: int) -> N
     )
     detected = run_detect(obj.store, progress=lambda m: click.echo(m, err=True))
     truth = json.loads((inputs / "truth.json").read_text())
-    found = query_events(obj)
-    events = [e for e in found.select(["kind", "mmsi", "imo", "start", "end", "severity"]).to_pylist()
-              if e["severity"] not in SCORED_OUT or e["kind"] in ("LOITERING", "PORT_CALL")]
+    events = alleged(query_events(obj).select(["kind", "mmsi", "imo", "start", "end", "severity"]).to_pylist())
     scores = evaluate(truth, events, kinds=truth["event_kinds"])
     table = pa.table({
         "kind": [s.kind for s in scores.values()],

@@ -81,7 +81,7 @@ def detect(
     say("identities")
     positions, statics = _read(store, _RAW_POSITIONS), _read(store, _STATICS)
     identity = detect_identity(positions, statics)
-    events = _doubtful_when_shared([*events, *_without_shared(identity)])
+    events = _shared_mmsi_rules([*events, *identity])
     say("gaps, draught changes and dark port calls")
     events += detect_gaps(tracks.positions, statics, gaz)
     say("encounters and loitering")
@@ -119,28 +119,25 @@ def _names(statics: pl.DataFrame) -> dict[int, str]:
     return dict(zip(named["mmsi"].to_list(), named["shipname"].to_list(), strict=True))
 
 
-def _doubtful_when_shared(events: list[Event]) -> list[Event]:
-    """DESTINATION_MISMATCH of a voyage during which its MMSI was shared by two transmitters rests on
-    destinations that may be the other ship's: kept, at low severity, with that reason."""
+def _shared_mmsi_rules(events: list[Event]) -> list[Event]:
+    """What a SHARED_MMSI episode changes in the other events of its MMSI: an IDENTITY_CHANGE
+    during it (or a day after) is two ships, not one changing, and is dropped; a
+    DESTINATION_MISMATCH overlapping it rests on destinations that may be the other ship's, and
+    is kept at low severity with that reason."""
     shared = [(e.mmsi, e.start, e.end or e.start) for e in events if e.kind == "SHARED_MMSI"]
+
+    def during(e: Event, margin: dt.timedelta) -> bool:
+        return any(m == e.mmsi and a <= (e.end or e.start) and e.start <= b + margin for m, a, b in shared)
+
     out = []
     for e in events:
-        end = e.end or e.start
-        if e.kind == "DESTINATION_MISMATCH" and any(m == e.mmsi and a <= end and e.start <= b for m, a, b in shared):
+        if e.kind == "IDENTITY_CHANGE" and during(e, _SHARED_MARGIN):
+            continue
+        if e.kind == "DESTINATION_MISMATCH" and during(e, dt.timedelta(0)):
             e = replace(e, severity="low", reasons=[*e.reasons, "the MMSI was shared by two transmitters during "
                                                    "this voyage: the destination may be the other ship's"])
         out.append(e)
     return out
-
-
-def _without_shared(events: list[Event]) -> list[Event]:
-    """IDENTITY_CHANGE events of an MMSI during its SHARED_MMSI episodes are two ships, not one changing."""
-    shared = [(e.mmsi, e.start, e.end or e.start) for e in events if e.kind == "SHARED_MMSI"]
-    return [
-        e for e in events
-        if e.kind != "IDENTITY_CHANGE"
-        or not any(e.mmsi == m and a <= e.start <= b + _SHARED_MARGIN for m, a, b in shared)
-    ]
 
 
 _SHARED_MARGIN = dt.timedelta(hours=24)

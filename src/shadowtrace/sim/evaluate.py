@@ -23,6 +23,16 @@ _WINDOWS = (
     ("changed_at", "changed_at"),
 )
 DEFAULT_TOLERANCE = dt.timedelta(hours=6)
+#: severities the detectors use for what they list but do not allege (a silence inside a coverage
+#: hole, a gap under 12 h): such events are not scored as findings
+NOT_ALLEGED = ("info", "low")
+#: kinds whose low severity still alleges something (a loitering beside a visible partner)
+ALLEGED_WHEN_LOW = ("LOITERING",)
+
+
+def alleged(events: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """The events that count as findings when scoring (see NOT_ALLEGED)."""
+    return [e for e in events if e["severity"] not in NOT_ALLEGED or e["kind"] in ALLEGED_WHEN_LOW]
 
 
 @dataclass(frozen=True)
