@@ -8,7 +8,8 @@ their ``__post_init__`` checks each value with :func:`check_range`, which raises
 from __future__ import annotations
 
 import math
-from dataclasses import field, fields
+from collections.abc import Iterable
+from dataclasses import field, fields, replace
 from typing import Any
 
 from shadowtrace.errors import InputError
@@ -29,3 +30,36 @@ def check_range(obj: Any, name: str, low: float, high: float = math.inf, *, low_
         bound = f"above {low:g}" if low_open else f"at least {low:g}"
         upper = f" and at most {high:g}" if math.isfinite(high) else ""
         raise InputError(f"{type(obj).__name__}.{name} = {value!r}: must be a number {bound}{upper} {unit}".rstrip())
+
+
+def with_overrides(obj: Any, pairs: Iterable[str]) -> Any:
+    """A copy of a settings dataclass with ``name=value`` texts applied (as typed on a command line).
+
+    A value takes the type of the setting's default: a number, or a comma-separated tuple
+    (``KP,IR``); ``none`` clears a setting whose default may be None. The copy validates itself.
+    """
+    known = {f.name: f for f in fields(obj)}
+    values: dict[str, Any] = {}
+    for pair in pairs:
+        name, sep, text = pair.partition("=")
+        name, text = name.strip(), text.strip()
+        if not sep or name not in known:
+            raise InputError(
+                f"setting {pair!r}: give NAME=VALUE with NAME one of {', '.join(known)}"
+            )
+        values[name] = _parse_setting(type(obj).__name__, name, getattr(obj, name), text)
+    return replace(obj, **values)
+
+
+def _parse_setting(owner: str, name: str, default: Any, text: str) -> Any:
+    if text.lower() == "none":
+        return None
+    try:
+        if isinstance(default, tuple):
+            kind = type(default[0]) if default else str
+            return tuple(kind(part.strip()) for part in text.split(",") if part.strip())
+        if isinstance(default, bool) or not isinstance(default, int | float):
+            return text
+        return type(default)(text) if isinstance(default, int) and text.lstrip("-").isdigit() else float(text)
+    except ValueError:
+        raise InputError(f"{owner}.{name} = {text!r}: not a {type(default).__name__}") from None

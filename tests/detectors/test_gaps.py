@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import math
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, fields
+from pathlib import Path
 from typing import Any
 
 import polars as pl
@@ -39,11 +41,13 @@ def fixes(mmsi: int, lat: float, lon: float, from_h: float, to_h: float, sog_kn:
     ]
 
 
-def crowd(lat: float, lon: float, from_h: float, to_h: float, vessels: int = 4) -> list[dict[str, Any]]:
-    """Other vessels heard near (lat, lon): good reception there."""
+def crowd(lat: float, lon: float, from_h: float, to_h: float, vessels: int = 6, step_h: float = 0.5,
+          dlon: float = 0.15) -> list[dict[str, Any]]:
+    """Other vessels heard every ``step_h`` near (lat, lon) and eastwards (``dlon`` degrees apart):
+    good reception there, at 1 / ``step_h`` fixes an hour."""
     rows = []
     for k in range(vessels):
-        rows += fixes(412000000 + k, lat + 0.05 * k, lon - 0.05 * k, from_h, to_h, 0.0, step_h=0.5)
+        rows += fixes(412000000 + k, lat + 0.02 * k, lon + dlon * k, from_h, to_h, 0.0, step_h=step_h)
     return rows
 
 
@@ -88,6 +92,7 @@ def of_vessel(events: list[Event], kind: str) -> list[Event]:
 
 OFF_BUSAN = (34.9, 129.4)
 MID_PACIFIC = (20.0, -160.0)
+PUSAN = (35.098203, 129.035797)  # the gazetteer's listed position of KRPUS
 
 
 @dataclass
@@ -98,19 +103,40 @@ class GapCase:
     reasons: list[str] = field(default_factory=list)
 
 
+def own_fixes_every(hours: float, lat: float, lon: float, from_h: float, to_h: float) -> list[dict[str, Any]]:
+    """The vessel itself, stopped at (lat, lon), heard only every ``hours``."""
+    return fixes(VESSEL, lat, lon, from_h, to_h, 0.0, step_h=hours)
+
+
 GAP_CASES = [
     GapCase("silence_moving_in_good_coverage_is_high",
-            silent_track(*OFF_BUSAN, 20.0, 10.0) + crowd(*OFF_BUSAN, -3.0, 9.0), "high", ["good reception"]),
+            silent_track(*OFF_BUSAN, 20.0, 10.0) + crowd(*OFF_BUSAN, -3.0, 30.0), "high",
+            ["good reception", "about 40 reports expected", "fell silent moving"]),
     GapCase("silence_stopped_in_good_coverage_is_medium",
-            silent_track(*OFF_BUSAN, 20.0, 0.0) + crowd(*OFF_BUSAN, -3.0, 9.0), "medium", ["good reception"]),
+            silent_track(*OFF_BUSAN, 20.0, 0.0) + crowd(*OFF_BUSAN, -3.0, 30.0), "medium", ["good reception"]),
     GapCase("silence_in_coverage_hole_is_low",
-            silent_track(*MID_PACIFIC, 20.0, 10.0) + crowd(*OFF_BUSAN, -3.0, 9.0), "low", ["coverage hole"]),
-    GapCase("others_heard_elsewhere_in_time_is_low",
-            silent_track(*OFF_BUSAN, 20.0, 10.0) + crowd(*OFF_BUSAN, 40.0, 50.0), "low", ["coverage hole"]),
+            silent_track(*MID_PACIFIC, 20.0, 10.0) + crowd(*OFF_BUSAN, -3.0, 30.0), "low", ["coverage hole"]),
+    GapCase("others_heard_ten_days_later_is_low",
+            silent_track(*OFF_BUSAN, 20.0, 10.0) + crowd(*OFF_BUSAN, 240.0, 250.0), "low", ["coverage hole"]),
+    GapCase("others_heard_rarely_is_low",  # each heard every 4 h: 0.25 an hour x 20 h
+            silent_track(*OFF_BUSAN, 20.0, 10.0) + crowd(*OFF_BUSAN, -3.0, 30.0, step_h=4.0), "low",
+            ["coverage hole", "about 5 reports expected"]),
+    GapCase("heard_at_the_edges_of_a_hole_is_low",  # others heard where it fell silent and reappeared only
+            silent_track(*OFF_BUSAN, 20.0, 10.0, end_lat=OFF_BUSAN[0], end_lon=OFF_BUSAN[1] + 4.0)
+            + crowd(*OFF_BUSAN, -3.0, 30.0, vessels=2) + crowd(OFF_BUSAN[0], OFF_BUSAN[1] + 4.0, -3.0, 30.0, vessels=2),
+            "low", ["coverage hole"]),
+    GapCase("began_and_ended_in_port_is_low",
+            silent_track(*PUSAN, 20.0, 0.0) + crowd(*PUSAN, -3.0, 30.0), "low", ["in port", "KRPUS"]),
+    GapCase("stopped_and_itself_rarely_heard_is_low",  # others heard twice an hour, the vessel every 3 h
+            own_fixes_every(3.0, *OFF_BUSAN, -21.0, 3.0) + fixes(VESSEL, *OFF_BUSAN, 23.0, 26.0, 0.0)
+            + crowd(*OFF_BUSAN, -24.0, 30.0), "low", ["itself heard 0.33 times an hour"]),
+    GapCase("stopped_and_itself_well_heard_is_medium",
+            own_fixes_every(0.5, *OFF_BUSAN, -21.0, 3.0) + fixes(VESSEL, *OFF_BUSAN, 23.0, 26.0, 0.0)
+            + crowd(*OFF_BUSAN, -24.0, 30.0), "medium", ["good reception"]),
     GapCase("gap_of_8_h_is_low",
-            silent_track(*OFF_BUSAN, 8.0, 10.0) + crowd(*OFF_BUSAN, -3.0, 9.0), "low", ["shorter than 12 h"]),
+            silent_track(*OFF_BUSAN, 8.0, 10.0) + crowd(*OFF_BUSAN, -3.0, 30.0), "low", ["shorter than 12 h"]),
     GapCase("gap_of_4_h_is_not_reported",
-            silent_track(*OFF_BUSAN, 4.0, 10.0) + crowd(*OFF_BUSAN, -3.0, 9.0), None),
+            silent_track(*OFF_BUSAN, 4.0, 10.0) + crowd(*OFF_BUSAN, -3.0, 30.0), None),
 ]
 
 
@@ -123,7 +149,7 @@ def test_ais_gap(case: GapCase, gazetteer: Gazetteer) -> None:
     assert len(events) == 1
     (e,) = events
     assert e.severity == case.severity, e.reasons
-    assert e.detector == "gaps@1"
+    assert e.detector == "gaps@2"
     for reason in case.reasons:
         assert any(reason in r for r in e.reasons), e.reasons
     assert [role for _, _, role in e.evidence] == ["last fix before the gap", "first fix after the gap"]
@@ -132,15 +158,18 @@ def test_ais_gap(case: GapCase, gazetteer: Gazetteer) -> None:
 
 
 def test_ais_gap_details_and_determinism(gazetteer: Gazetteer) -> None:
-    clean = positions(silent_track(*OFF_BUSAN, 20.0, 10.0) + crowd(*OFF_BUSAN, -3.0, 9.0))
+    clean = positions(silent_track(*OFF_BUSAN, 20.0, 10.0) + crowd(*OFF_BUSAN, -3.0, 30.0))
     first = ais_gaps(clean, NO_STATICS, gazetteer, GapParams())
     again = ais_gaps(clean, NO_STATICS, gazetteer, GapParams())
     assert [e.event_id for e in first] == [e.event_id for e in again]
     (e,) = of_vessel(first, "AIS_GAP")
     d = e.details
     assert d["duration_h"] == pytest.approx(20.0, abs=0.01)
-    assert d["reception_fixes"] >= 10
-    assert d["implied_speed_kn"] >= 0.0 and d["nearest_port_km"] < 100.0
+    # other vessels heard twice an hour all along: 2/h x 20 h
+    assert d["reception_median_per_h"] == pytest.approx(2.0, rel=0.01)
+    assert d["reception_expected_fixes"] == pytest.approx(40.0, rel=0.01)
+    assert d["reception_own_per_h"] is None  # moving when it fell silent
+    assert d["implied_speed_kn"] >= 0.0 and d["nearest_port_km"] < 100.0 and d["end_port"] == "KRPUS"
     before = clean.filter((pl.col("mmsi") == VESSEL) & (pl.col("ts") == h(3.0)))
     assert e.evidence[0][:2] == (before["source_id"][0], before["line"][0])
 
@@ -160,7 +189,7 @@ def test_ais_gap_details_and_determinism(gazetteer: Gazetteer) -> None:
 )
 def test_draught_change_dark(draughts: list[tuple[float, float]], expected_change_m: float | None,
                              gazetteer: Gazetteer) -> None:
-    clean = positions(silent_track(*OFF_BUSAN, 20.0, 10.0) + crowd(*OFF_BUSAN, -3.0, 9.0))
+    clean = positions(silent_track(*OFF_BUSAN, 20.0, 10.0) + crowd(*OFF_BUSAN, -3.0, 30.0))
     events = of_vessel(draught_changes_dark(clean, statics(draughts), gazetteer, GapParams()), "DRAUGHT_CHANGE_DARK")
     if expected_change_m is None:
         assert events == []
@@ -174,33 +203,52 @@ def test_draught_change_dark(draughts: list[tuple[float, float]], expected_chang
 # --- DARK_PORT_CALL_POSSIBLE ---------------------------------------------------------------------
 
 OFF_VLADIVOSTOK = (42.9, 131.9)
+OFF_POSYET = (42.6, 130.9)  # about 55 km from Najin (KPNJN)
+NAJIN = (42.2333, 130.3)  # the gazetteer's listed position of KPNJN
 BALTIC = (55.3, 15.5)
 
 
-@pytest.mark.parametrize(
-    ("rows", "watched"),
-    [
-        pytest.param(silent_track(*OFF_VLADIVOSTOK, 60.0, 10.0, 42.95, 131.95), "KPCHO", id="60_h_off_vladivostok"),
-        pytest.param(silent_track(*BALTIC, 12.0, 10.0), None, id="12_h_in_baltic_far_from_kp"),
-        pytest.param(silent_track(*BALTIC, 60.0, 10.0), None, id="60_h_in_baltic_far_from_kp"),
-        pytest.param(silent_track(*OFF_VLADIVOSTOK, 8.0, 10.0), None, id="8_h_off_vladivostok_too_short"),
-    ],
-)
-def test_dark_port_call_possible(rows: list[dict[str, Any]], watched: str | None, gazetteer: Gazetteer) -> None:
-    events = of_vessel(dark_port_calls_possible(positions(rows), NO_STATICS, gazetteer, GapParams()),
+@dataclass
+class DarkPortCase:
+    id: str
+    rows: list[dict[str, Any]]
+    watched: str | None  # a port expected among the watched ones; None: no event
+    absent: str | None = None  # a port that must not be listed
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+DARK_PORT_CASES = [
+    DarkPortCase("60_h_off_vladivostok", silent_track(*OFF_VLADIVOSTOK, 60.0, 10.0, 42.95, 131.95), "KPCHO"),
+    DarkPortCase("12_h_in_baltic_far_from_kp", silent_track(*BALTIC, 12.0, 10.0), None),
+    DarkPortCase("60_h_in_baltic_far_from_kp", silent_track(*BALTIC, 60.0, 10.0), None),
+    DarkPortCase("8_h_off_vladivostok_too_short", silent_track(*OFF_VLADIVOSTOK, 8.0, 10.0), None),
+    DarkPortCase("15_h_near_najin_too_short_for_a_12_h_stay", silent_track(*OFF_POSYET, 15.0, 0.0), None),
+    DarkPortCase("15_h_near_najin_long_enough_for_a_6_h_stay", silent_track(*OFF_POSYET, 15.0, 0.0), "KPNJN",
+                 params={"min_port_stay_h": 6.0}),
+    DarkPortCase("the_watched_port_it_was_seen_in_is_not_counted",
+                 silent_track(*NAJIN, 60.0, 0.0, *OFF_VLADIVOSTOK), "KPCHO", absent="KPNJN"),
+    DarkPortCase("60_h_in_baltic_watching_russia", silent_track(*BALTIC, 60.0, 10.0), "RUKGD",
+                 params={"watched_countries": ("RU",)}),
+]
+
+
+@pytest.mark.parametrize("case", DARK_PORT_CASES, ids=[c.id for c in DARK_PORT_CASES])
+def test_dark_port_call_possible(case: DarkPortCase, gazetteer: Gazetteer) -> None:
+    params = GapParams(**case.params)
+    events = of_vessel(dark_port_calls_possible(positions(case.rows), NO_STATICS, gazetteer, params),
                        "DARK_PORT_CALL_POSSIBLE")
-    if watched is None:
+    if case.watched is None:
         assert events == []
         return
     (e,) = events
     ports = {p["locode"]: p for p in e.details["watched_ports"]}
-    assert watched in ports
-    assert all(p["country"] == "KP" for p in ports.values())
-    stay = ports[watched]
+    assert case.watched in ports and case.absent not in ports
+    assert all(p["country"] in params.watched_countries for p in ports.values())
+    stay = ports[case.watched]
     assert e.start < stay["earliest_arrival"] < stay["latest_departure"] < e.end
-    assert stay["max_stay_h"] >= 6.0
+    assert stay["max_stay_h"] >= params.min_port_stay_h
     assert e.details["feasible_ports_count"] >= len(ports)
-    assert e.details["detour_factor"] == 1.3
+    assert e.details["detour_factor"] == 1.3 and e.details["min_port_stay_h"] == params.min_port_stay_h
 
 
 def test_dark_port_own_speed_and_detect_gaps(gazetteer: Gazetteer) -> None:
@@ -220,7 +268,10 @@ def test_dark_port_own_speed_and_detect_gaps(gazetteer: Gazetteer) -> None:
     [
         pytest.param({"min_gap_h": 4.0}, id="min_gap_below_report_gap"),
         pytest.param({"report_gap_h": 0.0}, id="report_gap_zero"),
-        pytest.param({"reception_radius_km": -5.0}, id="negative_radius"),
+        pytest.param({"reception_cell_km": -5.0}, id="negative_cell"),
+        pytest.param({"in_port_km": 0.0}, id="zero_in_port_radius"),
+        pytest.param({"own_history_h": -1.0}, id="negative_own_history"),
+        pytest.param({"min_expected_fixes": -1.0}, id="negative_expected_fixes"),
         pytest.param({"reception_window_h": float("nan")}, id="nan_window"),
         pytest.param({"detour_factor": 0.8}, id="detour_below_one"),
         pytest.param({"port_speed_kn": 0.0}, id="zero_speed"),
@@ -236,8 +287,19 @@ def test_params_validation(kwargs: dict[str, Any]) -> None:
 def test_params_defaults_are_valid_and_frozen() -> None:
     p = GapParams()
     assert (p.min_gap_h, p.report_gap_h, p.detour_factor, p.port_speed_kn) == (12.0, 6.0, 1.3, 14.0)
+    assert (p.min_port_stay_h, p.min_expected_fixes, p.in_port_km) == (12.0, 8.0, 5.0)
     with pytest.raises(AttributeError):
         p.min_gap_h = 1.0  # type: ignore[misc]
+
+
+def test_docs_list_every_setting_with_its_default() -> None:
+    text = (Path(__file__).parents[2] / "docs" / "events.md").read_text()
+    section = text[text.index("#### Settings of the gap detectors"):].split("\n#", 1)[0]
+    rows = dict(re.findall(r"^\| `([a-z_]+)` \| ([^|]+?) \|", section, re.M))
+    for f in fields(GapParams):
+        default = getattr(GapParams(), f.name)
+        shown = ", ".join(default) if isinstance(default, tuple) else f"{default:g}"
+        assert rows.get(f.name) == shown, f"docs/events.md gives {f.name} = {rows.get(f.name)!r}, the code {shown!r}"
 
 
 def test_draught_change_belongs_to_the_gap_it_spans(gazetteer: Gazetteer) -> None:

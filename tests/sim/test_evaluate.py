@@ -32,6 +32,10 @@ TRUTH: dict[str, Any] = {
          "expect": [{"kind": "IDENTITY_CHANGE", "imo": 9000002, "changed_at": iso(100)}]},
         {"id": "L1", "kind": "coverage_gap", "look_alike": True, "start": iso(20), "end": iso(40),
          "vessels": [{"mmsi": 273000003, "imo": 9000003}], "expect": []},
+        {"id": "A3", "kind": "shared_mmsi", "look_alike": False, "start": iso(200), "end": iso(230),
+         "vessels": [{"mmsi": 273000004, "imo": 9000004}],
+         "expect": [{"kind": "AIS_GAP", "mmsi": 273000005, "dark_start": iso(200), "dark_end": iso(230),
+                     "optional": True}]},
     ]
 }
 
@@ -51,6 +55,8 @@ def ev(kind: str, start: float, end: float | None = None, **vessel: int) -> dict
         pytest.param([ev("AIS_GAP", 200, 210, mmsi=273000001)], "AIS_GAP", 0, 1, 0, id="wrong-time-is-false"),
         pytest.param([ev("AIS_GAP", 11, 79, mmsi=999999999)], "AIS_GAP", 0, 1, 0, id="wrong-vessel-is-false"),
         pytest.param([ev("AIS_GAP", 22, 38, mmsi=273000003)], "AIS_GAP", 0, 1, 1, id="flagged-look-alike"),
+        pytest.param([ev("AIS_GAP", 201, 229, mmsi=273000005)], "AIS_GAP", 0, 0, 0,
+                     id="optional-item-neither-found-nor-false"),
         pytest.param([ev("IDENTITY_CHANGE", 103, imo=9000002)], "IDENTITY_CHANGE", 1, 0, 0,
                      id="instant-within-tolerance"),
         pytest.param([ev("IDENTITY_CHANGE", 120, imo=9000002)], "IDENTITY_CHANGE", 0, 1, 0,
@@ -64,8 +70,9 @@ def test_scores(events: list[dict[str, Any]], kind: str, found: int, false: int,
 
 
 def test_expected_events_and_kinds_filter() -> None:
-    kinds = sorted(e.kind for e in expected_events(TRUTH))
+    kinds = sorted(e.kind for e in expected_events(TRUTH) if not e.optional)
     assert kinds == ["AIS_GAP", "DRAUGHT_CHANGE_DARK", "IDENTITY_CHANGE"]
+    assert [e.mmsi for e in expected_events(TRUTH) if e.optional] == [273000005]
     scores = evaluate(TRUTH, [ev("ENCOUNTER", 1, 2, mmsi=1)], kinds=["AIS_GAP"])
     assert list(scores) == ["AIS_GAP"]
     assert scores["AIS_GAP"].recall == 0.0 and scores["AIS_GAP"].precision is None

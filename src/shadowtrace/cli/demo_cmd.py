@@ -9,11 +9,13 @@ import click
 import pyarrow as pa
 
 from shadowtrace.cli.events_cmd import query_events
+from shadowtrace.cli.lists_cmd import load_and_add
 from shadowtrace.cli.main import Context
 from shadowtrace.cli.output import terminal_safe, write_rows
 from shadowtrace.detectors.run import detect as run_detect
 from shadowtrace.pipeline.ingest import ingest as run_ingest
 from shadowtrace.sim.evaluate import alleged, evaluate
+from shadowtrace.sim.listed import FICTITIOUS_FILE
 from shadowtrace.sim.run import simulate
 
 
@@ -26,10 +28,11 @@ from shadowtrace.sim.run import simulate
 def demo(obj: Context, scenario: str, vessels: int, days: float, seed: int) -> None:
     """Run the whole chain on a simulated fleet whose every evasive act is known.
 
-    Simulates the scenario into DATA/demo-input/, ingests it into the store, runs
-    every detector this version has, and prints, per event kind, how many of the
-    labelled acts were found, missed, or reported falsely. Rerunning adds nothing:
-    the same seed gives the same bytes, which the store recognises.
+    Simulates the scenario into DATA/demo-input/, ingests it into the store, loads the
+    scenario's fictitious sanctions list (if it has one), runs every detector this version
+    has, and prints, per event kind, how many of the labelled acts were found, missed, or
+    reported falsely. Rerunning adds nothing: the same seed gives the same bytes, which the
+    store recognises (the sanctions list is replaced by itself).
     """
     started = time.perf_counter()
     name = scenario.rsplit("/", 1)[-1].removesuffix(".toml")
@@ -44,6 +47,8 @@ def demo(obj: Context, scenario: str, vessels: int, days: float, seed: int) -> N
         f"{total.lines_read:,} lines, {total.rows_by_table.get('positions', 0):,} positions, "
         f"{total.lines_rejected:,} rejected"
     )
+    if (inputs / FICTITIOUS_FILE).is_file():
+        load_and_add(obj.store, inputs / FICTITIOUS_FILE)
     detected = run_detect(obj.store, progress=lambda m: click.echo(m, err=True))
     truth = json.loads((inputs / "truth.json").read_text())
     events = alleged(query_events(obj).select(["kind", "mmsi", "imo", "start", "end", "severity"]).to_pylist())

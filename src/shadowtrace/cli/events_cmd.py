@@ -10,7 +10,8 @@ import pyarrow as pa
 
 from shadowtrace.cli.main import Context
 from shadowtrace.cli.output import FORMATS, write_rows
-from shadowtrace.errors import InputError
+from shadowtrace.models.events import event_summary as summary
+from shadowtrace.models.vessels import parse_vessel
 from shadowtrace.store import sql as store_sql
 
 #: columns of the table format (csv and json carry every field: docs/events.md)
@@ -19,10 +20,8 @@ TABLE_COLUMNS = ("event_id", "kind", "severity", "start", "end", "mmsi", "imo", 
 
 def vessel_filter(vessel: str) -> tuple[str, list[object]]:
     """SQL condition and parameters selecting one vessel by MMSI (9 digits) or IMO (7 digits)."""
-    digits = vessel.upper().removeprefix("IMO").strip()
-    if not digits.isdigit() or len(digits) not in (7, 9):
-        raise InputError(f"vessel {vessel!r}: give an MMSI (9 digits) or an IMO number (7 digits)")
-    return ("mmsi = ?", [int(digits)]) if len(digits) == 9 else ("imo = ?", [int(digits)])
+    column, number = parse_vessel(vessel)
+    return f"{column} = ?", [number]
 
 
 def query_events(
@@ -47,13 +46,6 @@ def query_events(
         ).to_arrow_table()
     finally:
         con.close()
-
-
-def summary(kind: str, details: dict[str, object]) -> str:
-    """One line of the facts that matter most for a kind."""
-    keys = ("summary", "locode", "declared", "actual", "duration_h", "distance_km")
-    parts = [f"{k}={details[k]}" for k in keys if details.get(k) not in (None, "")]
-    return ", ".join(parts) if parts else kind.lower().replace("_", " ")
 
 
 @click.command()

@@ -81,6 +81,8 @@ def _register() -> None:
         detect_cmd,
         events_cmd,
         ingest_cmd,
+        lists_cmd,
+        risk_cmd,
         simulate_cmd,
         sql_cmd,
         vessel_cmd,
@@ -91,7 +93,9 @@ def _register() -> None:
     cli.add_command(detect_cmd.detect)
     cli.add_command(events_cmd.events)
     cli.add_command(ingest_cmd.ingest)
+    cli.add_command(lists_cmd.lists)
     cli.add_command(vessel_cmd.vessel)
+    cli.add_command(risk_cmd.risk)
     cli.add_command(simulate_cmd.simulate)
     cli.add_command(sql_cmd.sql)
 

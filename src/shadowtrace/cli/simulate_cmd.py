@@ -30,8 +30,15 @@ from shadowtrace.sim.scenario import builtin_scenarios
 @click.option("--seed", type=int, default=0, show_default=True, help="Same seed, same bytes.")
 @click.option("--csv", "csv_too", is_flag=True, help="Also write the traffic as Danish-DMA-style CSV.")
 @click.option("--force", is_flag=True, help="Write into a non-empty folder, replacing earlier output.")
+@click.option(
+    "--listed", type=click.Path(dir_okay=False, exists=True, path_type=Path), multiple=True,
+    help="A sanctions list (formats of `lists add`; repeatable): ordinary vessels take identities of its entries.",
+)
+@click.option("--listed-count", type=int, default=3, show_default=True,
+              help="How many vessels take identities from each --listed list.")
 def simulate(
-    out_dir: Path, scenario: str, vessels: int | None, days: float | None, seed: int, csv_too: bool, force: bool
+    out_dir: Path, scenario: str, vessels: int | None, days: float | None, seed: int, csv_too: bool, force: bool,
+    listed: tuple[Path, ...], listed_count: int,
 ) -> None:
     """Simulate a fleet: NMEA logs per day, declarations.csv and truth.json (see docs/simulate.md)."""
 
@@ -39,7 +46,8 @@ def simulate(
         click.echo(message, err=True)
 
     s = run_simulation(
-        scenario, out_dir, vessels=vessels, days=days, seed=seed, csv=csv_too, force=force, progress=progress
+        scenario, out_dir, vessels=vessels, days=days, seed=seed, csv=csv_too, force=force,
+        listed=listed, listed_count=listed_count, progress=progress,
     )
     acts = ", ".join(f"{k} {n}" for k, n in sorted(s.acts.items()))
     click.echo(

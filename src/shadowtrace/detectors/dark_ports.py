@@ -2,18 +2,20 @@
 
 ``DARK_PORT_CALL_POSSIBLE``: an AIS gap of at least ``min_gap_h`` during which a port of a
 watched country (default North Korea) could have been reached, stayed in for at least
-``min_port_stay_h``, and left in time to reappear where the vessel did.
+``min_port_stay_h`` (default 12 h: long enough to load or discharge), and left in time to
+reappear where the vessel did. Its severity is the gap's (see :mod:`shadowtrace.detectors.gaps`).
 
 A port P is feasible for a gap from A (at ``start``) to B (at ``end``) when
 
     detour_factor x (gc(A, P) + gc(P, B)) <= speed x (duration - min_port_stay_h)
 
-where gc is the great-circle distance, ``detour_factor`` (default 1.3) stands for the longer
-way round by sea, and speed is ``port_speed_kn`` (default 14 kn) or, when that is None, the 90th
-percentile of the vessel's own reported speeds above ``moving_speed_kn``. Candidates are the
-gazetteer's ports within speed x duration / 2 of A (listed positions). The feasible stay window
-runs from the earliest arrival (start + detour x gc(A, P) / speed) to the latest departure
-(end - detour x gc(P, B) / speed).
+where gc is the great-circle distance (not the sea-lane network), ``detour_factor`` (default 1.3)
+stands for the longer way round by sea, and speed is ``port_speed_kn`` (default 14 kn) or, when
+that is None, the 90th percentile of the vessel's own reported speeds above ``moving_speed_kn``.
+Candidates are the gazetteer's ports within speed x duration / 2 of A (listed positions). The
+feasible stay window runs from the earliest arrival (start + detour x gc(A, P) / speed) to the
+latest departure (end - detour x gc(P, B) / speed). The port the vessel was seen in as it fell
+silent or reappeared (within ``in_port_km``) is not counted: no call there was hidden.
 """
 
 from __future__ import annotations
@@ -27,12 +29,14 @@ import polars as pl
 from shadowtrace.detectors.gaps import (
     GapParams,
     PortArrays,
-    ais_gaps,
-    draught_changes_dark,
+    ais_gap_events,
+    draught_change_events,
     find_gaps,
     gap_event,
     gap_severity,
     port_arrays,
+    ports_seen_in,
+    reception_details,
 )
 from shadowtrace.geo.ports import Gazetteer
 from shadowtrace.geo.sphere import haversine_m
@@ -78,7 +82,14 @@ def feasible_ports(g: dict[str, Any], speed_kn: float, ports: PortArrays, params
 def dark_port_calls_possible(clean_positions: pl.DataFrame, statics: pl.DataFrame, gazetteer: Gazetteer,
                              params: GapParams) -> list[Event]:
     """DARK_PORT_CALL_POSSIBLE events (see the module docstring); ``statics`` is not used."""
-    gaps = find_gaps(clean_positions, gazetteer, params).filter(pl.col("duration_h") >= params.min_gap_h)
+    return dark_port_events(find_gaps(clean_positions, gazetteer, params), clean_positions, gazetteer, params)
+
+
+def dark_port_events(gaps: pl.DataFrame, clean_positions: pl.DataFrame, gazetteer: Gazetteer,
+                     params: GapParams) -> list[Event]:
+    """DARK_PORT_CALL_POSSIBLE events of the rows of :func:`find_gaps` (``clean_positions`` for the
+    vessels' own speeds)."""
+    gaps = gaps.filter(pl.col("duration_h") >= params.min_gap_h)
     if gaps.is_empty():
         return []
     ports = port_arrays(gazetteer)
@@ -90,7 +101,8 @@ def dark_port_calls_possible(clean_positions: pl.DataFrame, statics: pl.DataFram
         if speed_kn is None:
             continue  # never reported moving: no plausible speed to judge by
         feasible = feasible_ports(g, speed_kn, ports, params)
-        hits = [p for p in feasible if p["country"] in watched]
+        seen = ports_seen_in(g, params)  # no call was hidden in the port it was seen in
+        hits = [p for p in feasible if p["country"] in watched and p["locode"] not in seen]
         if not hits:
             continue
         severity, gap_reasons = gap_severity(g, params)  # as sure as the silence itself
@@ -103,7 +115,7 @@ def dark_port_calls_possible(clean_positions: pl.DataFrame, statics: pl.DataFram
             "watched_ports": hits, "feasible_ports_count": len(feasible),
             "feasible_countries": sorted({p["country"] for p in feasible}),
             "start_lat": g["start_lat"], "start_lon": g["start_lon"], "end_lat": g["end_lat"],
-            "end_lon": g["end_lon"], "reception_fixes": g["reception_fixes"],
+            "end_lon": g["end_lon"], **reception_details(g),
         }
         events.append(gap_event("DARK_PORT_CALL_POSSIBLE", g, params, severity, [why, *gap_reasons], details))
     return events
@@ -113,8 +125,9 @@ def detect_gaps(clean_positions: pl.DataFrame, statics: pl.DataFrame, gazetteer:
                 params: GapParams | None = None) -> list[Event]:
     """AIS_GAP, DRAUGHT_CHANGE_DARK and DARK_PORT_CALL_POSSIBLE events, in a stable order."""
     p = params or GapParams()
-    events = [*ais_gaps(clean_positions, statics, gazetteer, p)]
+    gaps = find_gaps(clean_positions, gazetteer, p)
+    events = ais_gap_events(gaps, p)
     if "draught_m" in statics.columns:
-        events += draught_changes_dark(clean_positions, statics, gazetteer, p)
-    events += dark_port_calls_possible(clean_positions, statics, gazetteer, p)
+        events += draught_change_events(gaps, statics, p)
+    events += dark_port_events(gaps, clean_positions, gazetteer, p)
     return sorted(events, key=lambda e: (e.start, e.kind, e.subject))

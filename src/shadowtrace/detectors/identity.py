@@ -44,6 +44,7 @@ import polars as pl
 from shadowtrace.errors import InputError
 from shadowtrace.geo.sphere import haversine_m
 from shadowtrace.models.events import Event, params_hash
+from shadowtrace.models.imo import valid_imo
 from shadowtrace.models.mid import flag_of_mmsi
 from shadowtrace.settings import check_range, setting
 from shadowtrace.tracks.exprs import KN_M_S, evidence, require_columns, same_vessel_as_previous, step_m, step_s
@@ -89,12 +90,8 @@ class IdentityParams:
 
 
 def invalid_imo(imo: int) -> bool:
-    """Whether ``imo`` is not a valid IMO ship number: 7 digits, the last being the sum of the first
-    six weighted 7, 6, 5, 4, 3, 2, modulo 10 (IMO resolution A.1078(28)). ``9074729`` is valid."""
-    if not 1_000_000 <= imo <= 9_999_999:
-        return True
-    digits = [int(d) for d in str(imo)]
-    return sum(d * w for d, w in zip(digits[:6], range(7, 1, -1), strict=True)) % 10 != digits[6]
+    """Whether ``imo`` is not a valid IMO ship number (:func:`shadowtrace.models.imo.valid_imo`)."""
+    return not valid_imo(imo)
 
 
 def _norm_text(value: Any) -> str | None:

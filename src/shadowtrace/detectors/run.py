@@ -2,9 +2,10 @@
 
 Tracks (cleaning, POSITION_JUMP, PORT_CALL), voyages with their AIS destinations and
 clearance records, DESTINATION_MISMATCH and DECLARATION_MISMATCH, identity (IDENTITY_CHANGE,
-SHARED_MMSI), dark activity (AIS_GAP, DRAUGHT_CHANGE_DARK, DARK_PORT_CALL_POSSIBLE), and
-meetings (ENCOUNTER, LOITERING). The events and voyages tables are rewritten whole in one
-transaction, so a rerun replaces, never duplicates (event ids are deterministic).
+SHARED_MMSI), dark activity (AIS_GAP, DRAUGHT_CHANGE_DARK, DARK_PORT_CALL_POSSIBLE), meetings
+(ENCOUNTER, LOITERING), and sanctions screening (SANCTIONS_MATCH, when lists are loaded). The
+events and voyages tables are rewritten whole in one transaction, so a rerun replaces, never
+duplicates (event ids are deterministic).
 
 The clean positions of the whole store are held in memory while the detectors run (about
 100 bytes a fix); bucketing the cross-vessel detectors by space and time would lift that.
@@ -22,13 +23,16 @@ import pyarrow as pa
 
 from shadowtrace.detectors.dark_ports import detect_gaps
 from shadowtrace.detectors.encounters import EncounterParams, detect_encounters
+from shadowtrace.detectors.gaps import GapParams
 from shadowtrace.detectors.identity import detect_identity
-from shadowtrace.detectors.loitering import LoiteringParams, detect_loitering
+from shadowtrace.detectors.loitering import LoiteringParams, detect_loitering, latest_ship_types
 from shadowtrace.detectors.mismatch import Declared, MismatchParams, detect_mismatches
+from shadowtrace.detectors.sanctions import detect_sanctions
 from shadowtrace.geo.destinations import DestinationResolver, Resolution
 from shadowtrace.geo.ports import Gazetteer
 from shadowtrace.models.events import Event, events_table
 from shadowtrace.models.voyages import VOYAGES
+from shadowtrace.sanctions.lists import read_listed
 from shadowtrace.store.sql import connect
 from shadowtrace.store.store import Store
 from shadowtrace.tracks.params import TrackParams
@@ -62,6 +66,9 @@ def detect(
     gazetteer: Gazetteer | None = None,
     track_params: TrackParams | None = None,
     mismatch_params: MismatchParams | None = None,
+    gap_params: GapParams | None = None,
+    encounter_params: EncounterParams | None = None,
+    loitering_params: LoiteringParams | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> DetectReport:
     """Every detector over the store; events and voyages replaced in one transaction."""
@@ -83,11 +90,19 @@ def detect(
     identity = detect_identity(positions, statics)
     events = _shared_mmsi_rules([*events, *identity])
     say("gaps, draught changes and dark port calls")
-    events += detect_gaps(tracks.positions, statics, gaz)
+    events += detect_gaps(tracks.positions, statics, gaz, gap_params)
     say("encounters and loitering")
     names = _names(statics)
-    encounters = detect_encounters(tracks.positions, gaz, EncounterParams(), names=names)
-    events += [*encounters, *detect_loitering(tracks.positions, gaz, LoiteringParams(), encounters, names=names)]
+    encounters = detect_encounters(tracks.positions, gaz, encounter_params or EncounterParams(), names=names)
+    loitering = detect_loitering(
+        tracks.positions, gaz, loitering_params or LoiteringParams(), encounters,
+        names=names, ship_types=latest_ship_types(statics),
+    )
+    events += [*encounters, *loitering]
+    listed = read_listed(store)
+    if not listed.is_empty():
+        say(f"sanctions screening against {listed['list_name'].n_unique()} list(s)")
+        events += detect_sanctions(statics, listed)
     with store.transaction("detect") as txn:
         txn.write("events", 0, events_table(events))
         txn.write("voyages", 0, voyages_table(voyages))

@@ -55,6 +55,13 @@ def params_hash(params: Any) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
+def event_summary(kind: str, details: Mapping[str, Any]) -> str:
+    """One line of the facts that matter most for a kind (its ``details``)."""
+    keys = ("summary", "locode", "declared", "actual", "duration_h", "distance_km")
+    parts = [f"{k}={details[k]}" for k in keys if details.get(k) not in (None, "")]
+    return ", ".join(parts) if parts else kind.lower().replace("_", " ")
+
+
 def event_id(detector: str, subject: str, kind: str, start: dt.datetime, other: str = "") -> str:
     """Deterministic id; ``other`` tells apart events of one subject, kind and start (an
     encounter's partner)."""

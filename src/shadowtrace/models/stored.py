@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import pyarrow as pa
 
 from shadowtrace.models.events import EVENTS
+from shadowtrace.models.listed import LISTED
 from shadowtrace.models.tables import DECLARATIONS, OTHER, POSITIONS, REJECTS, STATICS
 from shadowtrace.models.voyages import VOYAGES
 
@@ -31,4 +32,5 @@ TABLES: dict[str, TableSpec] = {
     "declarations": TableSpec(DECLARATIONS, "day:departure_time"),
     "events": TableSpec(EVENTS, "", replaced=True),
     "voyages": TableSpec(VOYAGES, "", replaced=True),
+    "listed": TableSpec(LISTED, "", replaced=True),
 }

@@ -134,7 +134,8 @@ class EvasiveActs(Stage):
         dep = it.t
         it.sail(o2, update_delay_h=float(rng.uniform(0.5, 2.0)))
         return_call = v.calls[-1]  # the call at o2 after the dark delivery
-        ret = v.phases[-2] if v.phases[-2].kind == SAIL else v.phases[-3]
+        # the sea leg home (not the short anchorage-to-berth leg that follows it after a wait at anchor)
+        ret = next(p for p in v.phases if p.kind == SAIL and p.start >= dep)
         t_on = dep + min(float(rng.uniform(8, 30)) * H, 0.8 * (ret.end - ret.start))
         it.trade_until(w.T)
         call.dark = True
@@ -412,6 +413,18 @@ class EvasiveActs(Stage):
                 "other_imo": b.identity.imo,
                 "places": [list(pa), list(pb)],
             }
+        ]
+        # the impostor's own MMSI is silent meanwhile: a dark-activity event on it is true, but not required
+        expect += [
+            {
+                "kind": kind,
+                "mmsi": b.identity.mmsi,
+                "imo": b.identity.imo,
+                "dark_start": t0,
+                "dark_end": t1,
+                "optional": True,
+            }
+            for kind in ("AIS_GAP", "DRAUGHT_CHANGE_DARK", "DARK_PORT_CALL_POSSIBLE")
         ]
         self.add(
             Act(

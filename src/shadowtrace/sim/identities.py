@@ -1,7 +1,9 @@
 """Who the simulated ships are: MMSIs, IMO numbers, names and call signs, handed out unique.
 
 An MMSI starts with a maritime identification digit of its flag, an IMO number carries a
-valid check digit, a call sign its flag's ITU prefix; names are drawn from word lists
+valid check digit but starts with 2 (real ships' numbers start with 1 or 5 to 9, so no
+simulated vessel is a real one, and screening a fleet against real sanctions lists finds only the vessels
+listed on purpose), a call sign its flag's ITU prefix; names are drawn from word lists
 (North Korean names in their own style, small craft their own).
 """
 
@@ -11,6 +13,8 @@ from dataclasses import dataclass
 from typing import Final
 
 import numpy as np
+
+from shadowtrace.models.imo import imo_check_digit
 
 #: maritime identification digits by flag (ITU), the first used for new MMSIs
 MID: Final[dict[str, tuple[int, ...]]] = {
@@ -204,10 +208,8 @@ class Registry:
 
     def imo(self) -> int:
         while True:
-            head = int(self.rng.integers(900_000, 999_999))
-            digits = [int(c) for c in str(head)]
-            check = sum(d * w for d, w in zip(digits, range(7, 1, -1), strict=True)) % 10
-            imo = head * 10 + check
+            head = int(self.rng.integers(200_000, 299_999))  # as wide as 900_000-999_999: the same draws
+            imo = head * 10 + imo_check_digit(head)
             if imo not in self.imos:
                 self.imos.add(imo)
                 return imo

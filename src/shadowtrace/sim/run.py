@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,6 +24,7 @@ from shadowtrace.sim.coverage import Receivers, gps_noise
 from shadowtrace.sim.encode import AisEncoder, SentenceBlock
 from shadowtrace.sim.fleet import H, Itinerary, Vessel, World, make_vessel
 from shadowtrace.sim.identities import MID, Identity, Registry
+from shadowtrace.sim.listed import FICTITIOUS_FILE, fictitious, from_list, write_entities
 from shadowtrace.sim.lookalikes import LookAlikes
 from shadowtrace.sim.motion import report_times, states
 from shadowtrace.sim.scenario import Scenario, load_scenario
@@ -99,9 +100,15 @@ def simulate(
     seed: int = 0,
     csv: bool = False,
     force: bool = False,
+    listed: Sequence[str | Path] = (),
+    listed_count: int = 3,
     progress: Progress | None = None,
 ) -> SimulationSummary:
-    """Simulate ``scenario`` and write its files into ``out_dir`` (see docs/simulate.md)."""
+    """Simulate ``scenario`` and write its files into ``out_dir`` (see docs/simulate.md).
+
+    ``listed``: sanctions list files; for each, ``listed_count`` ordinary vessels become entries of
+    it (without any, the scenario's ``listed`` vessels are listed in a fictitious ``sanctions.jsonl``).
+    """
     import time
 
     t_start = time.perf_counter()
@@ -136,6 +143,7 @@ def simulate(
         for _ in range(count):
             fleet.append(_ordinary(world, registry, next(counter), kind_name))
     fleet.sort(key=lambda v: v.idx)
+    entities = _list_vessels(stage, fleet, registry, world, listed, listed_count)
     say(f"simulating reception for {len(fleet)} vessels")
     ids, ident_of = _identities(fleet)
     voys, voy_base = _voyages(fleet, sc.start.timestamp())
@@ -157,6 +165,9 @@ def simulate(
     )
     write_truth(out / "truth.json", truth)
     summary.files += ["declarations.csv", "truth.json"]
+    if entities:
+        write_entities(out / FICTITIOUS_FILE, entities)
+        summary.files.append(FICTITIOUS_FILE)
     summary.declarations = len(decls)
     summary.port_calls = len(truth["port_calls"])
     summary.gaps = len(truth["gaps"])
@@ -168,6 +179,28 @@ def simulate(
 
 class _Stage(EvasiveActs, LookAlikes):
     """Stages every kind of act: the evasive ones and their look-alikes."""
+
+
+#: the generator key of listing vessels (apart from every other draw)
+_LISTED_KEY = (1_000_003, 1)
+
+
+def _list_vessels(
+    stage: _Stage, fleet: list[Vessel], registry: Registry, world: World, paths: Sequence[str | Path], count: int
+) -> list[dict[str, Any]]:
+    """Listed vessels (sim/listed.py) as acts; the fictitious list's entities, if it is the one used."""
+    rng = world.rng(*_LISTED_KEY)
+    if paths and count < 1:
+        raise InputError(f"--listed-count {count} must be at least 1")
+    for path in paths:
+        for act in from_list(Path(path), fleet, registry, count, rng, world):
+            stage.add(act)
+    if paths:
+        return []
+    acts, entities = fictitious(fleet, world.scenario.listed, rng, world)
+    for act in acts:
+        stage.add(act)
+    return entities
 
 
 def _count_acts(acts: list[Act]) -> dict[str, int]:
@@ -186,7 +219,7 @@ def _prepare_out(out: Path, force: bool) -> Path:
         for name in ("ais", "csv"):
             if (out / name).is_dir():
                 shutil.rmtree(out / name)
-        for name in ("truth.json", "declarations.csv"):
+        for name in ("truth.json", "declarations.csv", FICTITIOUS_FILE):
             (out / name).unlink(missing_ok=True)
     out.mkdir(parents=True, exist_ok=True)
     return out

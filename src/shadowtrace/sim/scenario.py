@@ -190,6 +190,7 @@ class Scenario:
     acts: tuple[ActSpec, ...]
     reception: Reception
     source: str = ""
+    listed: int = 0  # ordinary vessels the simulator lists in sanctions.jsonl (sim/listed.py)
 
     def ports_with(self, role: str) -> list[PortSpec]:
         return [p for p in self.ports if role in p.roles]
@@ -215,6 +216,7 @@ _TOP_KEYS: Final = (
     "fleet",
     "acts",
     "reception",
+    "listed",
 )
 _REQUIRED: Final = ("name", "start", "bbox", "ports", "stations", "fleet")
 
@@ -295,6 +297,7 @@ def parse_scenario(doc: Mapping[str, Any], source: str = "") -> Scenario:
         acts=_acts(doc.get("acts", {})),
         reception=reception,
         source=source,
+        listed=int(_number("listed", doc.get("listed", 0), lo=0, hi=1000, integer=True)),
     )
 
 

@@ -226,7 +226,7 @@ def build_truth(
         "seed": seed,
         "generator": "shadowtrace simulate",
         "period": {"start": clock.iso(0.0), "end": clock.iso(T), "days": days},
-        "event_kinds": list(EVENT_KINDS),
+        "event_kinds": [*EVENT_KINDS, *sorted({x["kind"] for a in acts for x in a.expect} - set(EVENT_KINDS))],
         "receivers": {
             "stations": [{"name": s.name, "lat": s.lat, "lon": s.lon, "range_km": s.range_km} for s in sc.stations],
             "satellite": {

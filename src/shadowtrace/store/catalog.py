@@ -84,6 +84,12 @@ def committed_files(con: sqlite3.Connection, table: str) -> list[str]:
     return [r["path"] for r in rows]
 
 
+def last_committed(con: sqlite3.Connection, command: str) -> str | None:
+    """When a transaction of ``command`` (e.g. ``detect``) last committed, or None if never."""
+    row = con.execute("SELECT max(committed_at) AS at FROM txns WHERE command = ?", (command,)).fetchone()
+    return None if row is None or row["at"] is None else str(row["at"])
+
+
 def source_by_sha(con: sqlite3.Connection, sha256: str) -> int | None:
     row = con.execute("SELECT source_id FROM sources WHERE sha256 = ?", (sha256,)).fetchone()
     return None if row is None else int(row["source_id"])
