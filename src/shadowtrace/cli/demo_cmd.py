@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+import webbrowser
 
 import click
 import pyarrow as pa
@@ -12,6 +13,7 @@ from shadowtrace.cli.events_cmd import query_events
 from shadowtrace.cli.lists_cmd import load_and_add
 from shadowtrace.cli.main import Context
 from shadowtrace.cli.output import terminal_safe, write_rows
+from shadowtrace.cli.report_cmd import top_report
 from shadowtrace.detectors.run import detect as run_detect
 from shadowtrace.pipeline.ingest import ingest as run_ingest
 from shadowtrace.sim.evaluate import alleged, evaluate
@@ -24,15 +26,21 @@ from shadowtrace.sim.run import simulate
 @click.option("--vessels", type=int, default=40, show_default=True)
 @click.option("--days", type=float, default=10, show_default=True)
 @click.option("--seed", type=int, default=0, show_default=True)
+@click.option(
+    "--open", "open_report", is_flag=True,
+    help="Then write an evidence report of the 10 vessels of highest risk (DATA/demo-report.html) and open it.",
+)
 @click.pass_obj
-def demo(obj: Context, scenario: str, vessels: int, days: float, seed: int) -> None:
+def demo(obj: Context, scenario: str, vessels: int, days: float, seed: int, open_report: bool) -> None:
     """Run the whole chain on a simulated fleet whose every evasive act is known.
 
     Simulates the scenario into DATA/demo-input/, ingests it into the store, loads the
     scenario's fictitious sanctions list (if it has one), runs every detector this version
     has, and prints, per event kind, how many of the labelled acts were found, missed, or
     reported falsely. Rerunning adds nothing: the same seed gives the same bytes, which the
-    store recognises (the sanctions list is replaced by itself).
+    store recognises (the sanctions list is replaced by itself). With --open, it then writes an
+    evidence report of the 10 vessels of highest risk (`shadowtrace report --top 10`) to
+    DATA/demo-report.html and opens it in the browser (or prints its path when there is none).
     """
     started = time.perf_counter()
     name = scenario.rsplit("/", 1)[-1].removesuffix(".toml")
@@ -73,3 +81,17 @@ def demo(obj: Context, scenario: str, vessels: int, days: float, seed: int) -> N
     acts = sorted({a["kind"] for a in truth["acts"]})
     click.echo(f"labelled acts in the truth: {', '.join(acts)}")
     click.echo(f"inputs and truth: {terminal_safe(str(inputs))}  ({time.perf_counter() - started:.1f} s)")
+    if open_report:
+        _open_report(obj)
+
+
+def _open_report(obj: Context) -> None:
+    """Write the report of the top-risk vessels and open it, or say where it is."""
+    out = top_report(obj.store, obj.store.root / "demo-report.html", top=10)
+    opened = False
+    try:
+        opened = webbrowser.open(out.as_uri())
+    except webbrowser.Error:
+        opened = False
+    verb = "opened" if opened else "wrote (no browser to open it)"
+    click.echo(f"evidence report of the 10 vessels of highest risk {verb}: {terminal_safe(str(out))}")

@@ -10,6 +10,7 @@ import pyarrow as pa
 
 from shadowtrace.cli.main import Context
 from shadowtrace.cli.output import FORMATS, write_rows
+from shadowtrace.export.events import flat_events
 from shadowtrace.models.events import event_summary as summary
 from shadowtrace.models.vessels import parse_vessel
 from shadowtrace.store import sql as store_sql
@@ -72,10 +73,4 @@ def write_events(table: pa.Table, fmt: str) -> None:
         flat["summary"] = [summary(r["kind"], r["details"]) for r in rows]
         write_rows(pa.table({c: flat[c] for c in TABLE_COLUMNS}), "table")
         return
-    for row in rows:
-        row["details"] = json.dumps(row["details"], sort_keys=True, ensure_ascii=False)
-        row["reasons"] = "; ".join(row["reasons"] or [])
-        row["evidence"] = "; ".join(f"{e['source_id']}:{e['line']} {e['role']}" for e in row["evidence"] or [])
-    names = table.column_names
-    write_rows(pa.table({c: [r[c] for r in rows] for c in names}) if rows else pa.table(
-        {c: pa.array([], pa.string()) for c in names}), "csv")
+    write_rows(flat_events(table), "csv")

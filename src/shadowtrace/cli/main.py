@@ -80,9 +80,12 @@ def _register() -> None:
         destination_cmd,
         detect_cmd,
         events_cmd,
+        export_cmd,
         ingest_cmd,
         lists_cmd,
+        report_cmd,
         risk_cmd,
+        serve_cmd,
         simulate_cmd,
         sql_cmd,
         vessel_cmd,
@@ -92,10 +95,13 @@ def _register() -> None:
     cli.add_command(destination_cmd.destination)
     cli.add_command(detect_cmd.detect)
     cli.add_command(events_cmd.events)
+    cli.add_command(export_cmd.export_cmd)
     cli.add_command(ingest_cmd.ingest)
     cli.add_command(lists_cmd.lists)
     cli.add_command(vessel_cmd.vessel)
     cli.add_command(risk_cmd.risk)
+    cli.add_command(report_cmd.report)
+    cli.add_command(serve_cmd.serve)
     cli.add_command(simulate_cmd.simulate)
     cli.add_command(sql_cmd.sql)
 

@@ -1,26 +1,23 @@
-"""Writing rows for people and programs: table, CSV or JSON, always terminal-safe."""
+"""Writing rows for people and programs: table, CSV or JSON, always terminal-safe.
+
+CSV is formula-neutralised wherever it goes (:func:`shadowtrace.export.csv_rows.csv_text`), and
+any format written to a terminal has its control characters shown as escapes.
+"""
 
 from __future__ import annotations
 
-import io
 import json
-import re
 import sys
 from typing import Any
 
 import pyarrow as pa
-import pyarrow.compute as pc
-import pyarrow.csv as pacsv
+
+from shadowtrace.export.csv_rows import csv_text, shortest_floats
+from shadowtrace.export.safe import terminal_safe
+
+__all__ = ["FORMATS", "TerminalSafe", "is_terminal", "render_table", "terminal_safe", "write_rows"]
 
 FORMATS = ("table", "csv", "json")
-
-# C0/C1 control characters (escape sequences start with ESC or CSI) and bidi overrides
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-
-
-def terminal_safe(text: str) -> str:
-    """Untrusted text with every control character shown as a visible escape."""
-    return _UNSAFE.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 def _cell(value: Any) -> str:
@@ -42,25 +39,35 @@ def render_table(table: pa.Table, *, max_width: int = 60) -> str:
     return "\n".join(lines)
 
 
-def _shortest_floats(table: pa.Table) -> pa.Table:
-    """float32 columns as the float64 that prints like them (14.1, not 14.100000381)."""
-    for i, f in enumerate(table.schema):
-        if pa.types.is_float32(f.type):
-            as_text = pc.cast(table.column(i), pa.string())
-            table = table.set_column(i, f.name, pc.cast(as_text, pa.float64()))
-    return table
+class TerminalSafe:
+    """A text stream in front of another that shows control characters as escapes: for output
+    meant for programs (CSV, JSON, exports) when it goes to a terminal instead."""
+
+    def __init__(self, out: Any) -> None:
+        self.out = out
+
+    def write(self, text: str) -> int:
+        return int(self.out.write(terminal_safe(text)))
+
+    def flush(self) -> None:
+        self.out.flush()
+
+
+def is_terminal(out: Any) -> bool:
+    isatty = getattr(out, "isatty", None)
+    return bool(isatty and isatty())
 
 
 def write_rows(table: pa.Table, fmt: str, out: Any = None) -> None:
     """Write a table to ``out`` (stdout) in one of FORMATS."""
     out = out or sys.stdout
-    table = _shortest_floats(table)
+    if is_terminal(out):
+        out = TerminalSafe(out)
+    table = shortest_floats(table)
     if fmt == "table":
         out.write(render_table(table) + "\n")
     elif fmt == "csv":
-        buf = io.BytesIO()
-        pacsv.write_csv(table, buf)
-        out.write(buf.getvalue().decode("utf-8"))
+        out.write(csv_text(table))
     elif fmt == "json":
         out.write(json.dumps(table.to_pylist(), default=_json_default, ensure_ascii=False) + "\n")
     else:

@@ -48,6 +48,7 @@ from shadowtrace.tracks.exprs import (
     same_vessel_as_next,
     same_vessel_as_previous,
 )
+from shadowtrace.tracks.port_index import PortPoints
 
 DETECTOR = "encounters@2"
 
@@ -133,6 +134,21 @@ def resample_for(clean: pl.DataFrame, params: Resampling) -> pl.DataFrame:
         max_idle_gap_h=params.max_idle_gap_h,
         idle_extension_h=params.idle_extension_h,
     )
+
+
+def away_from_ports(points: pl.DataFrame, gazetteer: Gazetteer, min_port_distance_km: float) -> pl.DataFrame:
+    """The resampled points at least ``min_port_distance_km`` from every port's berth and anchorage.
+
+    Vessels in port spend most of their time idle and side by side; leaving those points out
+    before pairs and idle runs are formed keeps both searches to the traffic at sea (a run is
+    still judged by its mean position afterwards, as the module docstring says).
+    """
+    if points.is_empty() or min_port_distance_km <= 0:
+        return points
+    lat, lon = points["lat"].to_numpy(), points["lon"].to_numpy()
+    near = PortPoints.near(gazetteer, lat, lon, min_port_distance_km)
+    dist_m, _ = near.nearest(lat, lon, min_port_distance_km * 1000.0)
+    return points.filter(pl.Series(np.isnan(dist_m)))
 
 
 def resample(
@@ -413,7 +429,7 @@ def detect_encounters(
 
     ``names``: vessel names by MMSI, when known (only reported in the details).
     """
-    points = resample_for(clean_positions, params)
+    points = away_from_ports(resample_for(clean_positions, params), gazetteer, params.min_port_distance_km)
     pairs = _runs(close_pairs(points, params.max_distance_m), ["mmsi_a", "mmsi_b"])
     runs = (
         pairs.group_by("_run", maintain_order=True)

@@ -25,6 +25,7 @@ import polars as pl
 
 from shadowtrace.detectors.encounters import (
     Resampling,
+    away_from_ports,
     bridged_silences,
     fix_count,
     mean_lon,
@@ -100,7 +101,7 @@ class LoiteringParams(Resampling):
         check_range(self, "explained_fraction", 0.0, 1.0)
 
 
-def idle_runs(clean_positions: pl.DataFrame, params: LoiteringParams) -> pl.DataFrame:
+def idle_runs(clean_positions: pl.DataFrame, params: LoiteringParams, gazetteer: Gazetteer) -> pl.DataFrame:
     """Runs of consecutive idle hours per vessel lasting ``min_duration_h``, before the port and encounter rules.
 
     Columns: ``mmsi``, ``first``/``last`` (resampled steps), ``hours``, ``lat``/``lon`` (mean),
@@ -108,7 +109,7 @@ def idle_runs(clean_positions: pl.DataFrame, params: LoiteringParams) -> pl.Data
     positions were carried across), ``fixes`` (the received fixes it rests on), ``rows`` (the points,
     with the fixes they rest on).
     """
-    points = resample_for(clean_positions, params)
+    points = away_from_ports(resample_for(clean_positions, params), gazetteer, params.min_port_distance_km)
     per_hour = 60.0 / params.step_min
     hours = (
         points.with_columns(hour=(pl.col("step") / per_hour).floor().cast(pl.Int64))
@@ -178,7 +179,7 @@ def detect_loitering(
     ship_types = ship_types or {}
     phash = params_hash(params)
     events = []
-    for run in idle_runs(clean_positions, params).iter_rows(named=True):
+    for run in idle_runs(clean_positions, params, gazetteer).iter_rows(named=True):
         port, _ = port_distance_km(gazetteer, run["lat"], run["lon"], params.min_port_distance_km)
         if port is not None:
             continue

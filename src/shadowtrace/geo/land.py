@@ -186,3 +186,14 @@ def crosses_land(lat: npt.ArrayLike, lon: npt.ArrayLike, step_m: float | None = 
     if la.size == 1:
         return bool(np.any(is_land(la, lon)))
     return bool(segments_crossing_land(la, lon, step_m).any())
+
+
+def land_raster(row0: int, row1: int, col0: int, col1: int) -> BoolArray:
+    """Whether each mask pixel of rows ``row0``..``row1 - 1`` and columns ``col0``..``col1 - 1`` is land
+    (rows clipped to the globe, columns taken modulo it), as a 2-D array: north up, west left."""
+    rows = np.clip(np.arange(row0, row1, dtype=np.int64), 0, MASK_ROWS - 1)
+    cols = np.arange(col0, col1, dtype=np.int64) % MASK_COLS
+    sea = getattr(_globe(), "_mask", None)
+    if isinstance(sea, np.ndarray) and sea.shape == (MASK_ROWS, MASK_COLS):
+        return np.asarray(~sea[np.ix_(rows, cols)], dtype=np.bool_)
+    return land_at_pixels(rows[:, None], cols[None, :])

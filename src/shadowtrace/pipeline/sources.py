@@ -139,3 +139,27 @@ def _decompressing(raw: Stream) -> tuple[str, Stream]:
         if head.startswith(magic):
             return name, wrap(buffered)
     return "", buffered
+
+
+def reopen(name: str) -> tuple[Stream, int]:
+    """Open again a source the catalog lists, by its name there (a file path, or ``archive.zip!member``).
+
+    Returns its decompressed content and its size as the catalog records it (the file's size, or the
+    member's compressed size), so a caller can tell a file that changed since it was ingested. Only
+    for names the catalog holds: never for a path a user typed. InputError when it is gone.
+    """
+    if name == "<stdin>":
+        raise InputError("the source was read from standard input: there is no file to read again")
+    path = Path(name)
+    try:
+        if path.is_file() and not zipfile.is_zipfile(path):
+            return _decompressing(open(path, "rb"))[1], path.stat().st_size
+        for cut in (i for i, c in enumerate(name) if c == "!"):
+            archive, member = name[:cut], name[cut + 1 :]
+            if Path(archive).is_file():
+                with zipfile.ZipFile(archive) as zf:
+                    size = zf.getinfo(member).compress_size
+                return _decompressing(zipfile.ZipFile(archive).open(member))[1], size
+    except (OSError, KeyError, zipfile.BadZipFile) as exc:
+        raise InputError(f"{name}: cannot read it again ({exc})") from None
+    raise InputError(f"{name}: no longer there")

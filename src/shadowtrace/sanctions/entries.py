@@ -185,6 +185,10 @@ def parse_date(text: str) -> dt.date | None:
         return None
 
 
+#: the longest field a list's CSV row may hold (the csv module's default limit)
+FIELD_LIMIT = 131_072
+
+
 def csv_rows(text: str, out: ParsedList | None = None) -> Iterator[tuple[int, list[str]]]:
     """(line where the row starts, fields) of every non-blank CSV row (quoted fields may span lines);
     a row the csv module cannot read (a field over its size limit) is a reject of ``out``."""
@@ -198,6 +202,10 @@ def csv_rows(text: str, out: ParsedList | None = None) -> Iterator[tuple[int, li
         except csv.Error as exc:
             if out is not None:
                 out.reject(start, f"unreadable CSV ({exc})", "")
+            fields = []
+        if any(len(f) > FIELD_LIMIT for f in fields):  # whatever limit another library set process-wide
+            if out is not None:
+                out.reject(start, f"unreadable CSV (field larger than field limit ({FIELD_LIMIT}))", "")
             fields = []
         if any(f.strip() for f in fields):
             yield start, fields

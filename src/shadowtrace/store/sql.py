@@ -20,7 +20,8 @@ _READ_ONLY = {duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN}
 
 
 def connect(store: Store) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB with one view per table of the store."""
+    """An in-memory DuckDB with one view per table of the store (an empty table where it has no
+    files). Its cursors see them all, so threads can share it, a cursor each."""
     con = duckdb.connect(":memory:")
     con.execute("SET TimeZone = 'UTC'")
     for table, spec in TABLES.items():
@@ -33,11 +34,19 @@ def connect(store: Store) -> duckdb.DuckDBPyConnection:
             empty = spec.schema.empty_table()
             if spec.partition:
                 empty = empty.append_column("date", pa.array([], pa.date32()))
-            con.register(f"_{table}_empty", empty)
-            con.execute(f"CREATE VIEW {table} AS SELECT * FROM _{table}_empty")
-    con.register("_sources", _sources_table(store))
-    con.execute("CREATE VIEW sources AS SELECT * FROM _sources")
+            _create_table(con, table, empty)
+    _create_table(con, "sources", _sources_table(store))
     return con
+
+
+def _create_table(con: duckdb.DuckDBPyConnection, name: str, data: pa.Table) -> None:
+    """``data`` as a table of the database (an Arrow table registered instead would be seen by this
+    connection only, not by its cursors)."""
+    con.register("_arrow_data", data)
+    try:
+        con.execute(f"CREATE TABLE {name} AS SELECT * FROM _arrow_data")
+    finally:
+        con.unregister("_arrow_data")
 
 
 def query(store: Store, sql: str) -> pa.Table:
