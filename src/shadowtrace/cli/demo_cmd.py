@@ -76,7 +76,7 @@ def demo(obj: Context, scenario: str, vessels: int, days: float, seed: int, open
         f"\n{detected.voyages:,} voyages, {detected.events_by_kind.get('PORT_CALL', 0):,} port calls."
         + (f" Not detected by this version yet: {', '.join(later)}." if later else "")
         + "\nLow-severity events (short gaps, coverage holes) are listed by `shadowtrace events` but not scored."
-        + "\nNext: shadowtrace events --kind DESTINATION_MISMATCH ; shadowtrace vessel MMSI"
+        + "\nNext: shadowtrace risk --top 10 ; shadowtrace report --top 10 --out top10.html ; shadowtrace serve"
     )
     acts = sorted({a["kind"] for a in truth["acts"]})
     click.echo(f"labelled acts in the truth: {', '.join(acts)}")
