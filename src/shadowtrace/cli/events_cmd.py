@@ -9,7 +9,7 @@ import click
 import pyarrow as pa
 
 from shadowtrace.cli.main import Context
-from shadowtrace.cli.output import FORMATS, write_rows
+from shadowtrace.cli.output import FORMATS, write_json, write_rows
 from shadowtrace.export.events import flat_events
 from shadowtrace.models.events import event_summary as summary
 from shadowtrace.models.vessels import parse_vessel
@@ -66,7 +66,7 @@ def write_events(table: pa.Table, fmt: str) -> None:
     for row in rows:
         row["details"] = json.loads(row["details"] or "{}")
     if fmt == "json":
-        click.echo(json.dumps(rows, default=str, ensure_ascii=False))
+        write_json(rows)
         return
     if fmt == "table":
         flat = {c: [r.get(c) for r in rows] for c in TABLE_COLUMNS if c != "summary"}

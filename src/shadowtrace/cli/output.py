@@ -15,7 +15,7 @@ import pyarrow as pa
 from shadowtrace.export.csv_rows import csv_text, shortest_floats
 from shadowtrace.export.safe import terminal_safe
 
-__all__ = ["FORMATS", "TerminalSafe", "is_terminal", "render_table", "terminal_safe", "write_rows"]
+__all__ = ["FORMATS", "TerminalSafe", "is_terminal", "render_table", "terminal_safe", "write_json", "write_rows"]
 
 FORMATS = ("table", "csv", "json")
 
@@ -58,11 +58,20 @@ def is_terminal(out: Any) -> bool:
     return bool(isatty and isatty())
 
 
+def _safe_out(out: Any) -> Any:
+    out = out or sys.stdout
+    return TerminalSafe(out) if is_terminal(out) else out
+
+
+def write_json(value: Any, out: Any = None) -> None:
+    """``value`` as one line of JSON on ``out`` (stdout), control characters escaped on a terminal
+    (JSON escapes C0 characters, not C1 ones or bidi overrides)."""
+    _safe_out(out).write(json.dumps(value, default=_json_default, ensure_ascii=False) + "\n")
+
+
 def write_rows(table: pa.Table, fmt: str, out: Any = None) -> None:
     """Write a table to ``out`` (stdout) in one of FORMATS."""
-    out = out or sys.stdout
-    if is_terminal(out):
-        out = TerminalSafe(out)
+    out = _safe_out(out)
     table = shortest_floats(table)
     if fmt == "table":
         out.write(render_table(table) + "\n")

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 
 import click
 import pyarrow as pa
 
 from shadowtrace.cli.main import Context
-from shadowtrace.cli.output import FORMATS, write_rows
+from shadowtrace.cli.output import FORMATS, write_json, write_rows
 from shadowtrace.models.vessels import parse_vessel
 from shadowtrace.risk import LEVELS, RiskParams, VesselRisk
 from shadowtrace.risk.store import detect_has_run, store_risks
@@ -59,7 +58,7 @@ def risk(obj: Context, top: int | None, vessel: str | None, levels: tuple[str, .
 def write_risks(ranked: list[tuple[int, VesselRisk]], fmt: str) -> None:
     """Ranked vessels as a table (top reasons in one line), flat CSV, or JSON with every reason and event id."""
     if fmt == "json":
-        click.echo(json.dumps([{"rank": i, **r.to_dict()} for i, r in ranked], ensure_ascii=False))
+        write_json([{"rank": i, **r.to_dict()} for i, r in ranked])
         return
     rows = [_flat(i, r, TABLE_REASONS if fmt == "table" else None) for i, r in ranked]
     columns = TABLE_COLUMNS if fmt == "table" else CSV_COLUMNS

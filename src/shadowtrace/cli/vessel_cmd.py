@@ -9,7 +9,7 @@ import pyarrow as pa
 
 from shadowtrace.cli.events_cmd import vessel_filter, write_events
 from shadowtrace.cli.main import Context
-from shadowtrace.cli.output import write_rows
+from shadowtrace.cli.output import write_json, write_rows
 from shadowtrace.models.stored import TABLES
 from shadowtrace.store import sql as store_sql
 
@@ -62,7 +62,7 @@ def vessel(obj: Context, vessel: str, fmt: str) -> None:
         out = {name: t.to_pylist() for name, t in results.items()}
         for row in out.get("events", []):
             row["details"] = json.loads(row["details"] or "{}")
-        click.echo(json.dumps(out, default=str, ensure_ascii=False))
+        write_json(out)
         return
     for name, table in results.items():
         click.echo(f"\n{name} ({table.num_rows})")
