@@ -33,6 +33,7 @@ All functions are pure and deterministic: tables and a frozen :class:`IdentityPa
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 from collections import Counter
 from collections.abc import Sequence
@@ -89,25 +90,24 @@ class IdentityParams:
                 raise InputError(f"IdentityParams.{name} = {value!r}: must be a whole number of at least 1")
 
 
+@functools.lru_cache(maxsize=65_536)
 def invalid_imo(imo: int) -> bool:
     """Whether ``imo`` is not a valid IMO ship number (:func:`shadowtrace.models.imo.valid_imo`)."""
     return not valid_imo(imo)
 
 
-def _norm_text(value: Any) -> str | None:
-    """Text as compared: upper case, AIS padding ``@`` removed, whitespace collapsed; blank -> None."""
-    if value is None:
-        return None
-    text = " ".join(str(value).replace("@", " ").upper().split())
-    return text or None
+def _norm_text(column: str) -> pl.Expr:
+    """Text as compared: upper case, AIS padding ``@`` removed, whitespace collapsed; blank -> null."""
+    text = (pl.col(column).cast(pl.String).str.replace_all("@", " ", literal=True).str.to_uppercase()
+            .str.replace_all(r"\s+", " ").str.strip_chars())
+    return pl.when(text != "").then(text).alias(column)
 
 
-def _norm(field: str, value: Any) -> Any:
-    if field in ("shipname", "callsign"):
-        return _norm_text(value)
-    if value is None or value == 0:
-        return None
-    return int(value)
+def _norm(column: str) -> pl.Expr:
+    """A field as compared: texts by :func:`_norm_text`, numbers with 0 (not available) -> null."""
+    if column in ("shipname", "callsign"):
+        return _norm_text(column)
+    return pl.when(pl.col(column) != 0).then(pl.col(column).cast(pl.Int64)).alias(column)
 
 
 def _ordered_statics(statics: pl.DataFrame) -> pl.DataFrame:
@@ -237,10 +237,7 @@ def _change_event(c: _Change, p_hash: str) -> Event:
 
 
 def _normalised_rows(statics: pl.DataFrame) -> list[dict[str, Any]]:
-    rows = []
-    for r in _ordered_statics(statics).select(STATICS_REQUIRED).iter_rows(named=True):
-        rows.append({**r, **{f: _norm(f, r[f]) for f in FIELDS}})
-    return rows
+    return _ordered_statics(statics).select(STATICS_REQUIRED).with_columns(_norm(f) for f in FIELDS).to_dicts()
 
 
 def _by(rows: list[dict[str, Any]], key: str) -> dict[Any, list[dict[str, Any]]]:
