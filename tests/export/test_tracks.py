@@ -105,7 +105,7 @@ EVENT_SELECTIONS = {
 
 @pytest.mark.parametrize(("selection", "kinds"), EVENT_SELECTIONS.values(), ids=EVENT_SELECTIONS.keys())
 def test_selection_of_events(store: Store, selection: Selection, kinds: list[str]) -> None:
-    events = read_events(store, selection, resolve_vessels(store, selection))
+    events = read_events(store, selection)
     assert events.column("kind").to_pylist() == kinds
 
 

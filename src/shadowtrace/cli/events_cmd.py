@@ -14,6 +14,7 @@ from shadowtrace.export.events import flat_events
 from shadowtrace.models.events import event_summary as summary
 from shadowtrace.models.vessels import parse_vessel
 from shadowtrace.store import sql as store_sql
+from shadowtrace.store.event_filter import EventFilter
 
 #: columns of the table format (csv and json carry every field: docs/events.md)
 TABLE_COLUMNS = ("event_id", "kind", "severity", "start", "end", "mmsi", "imo", "vessel_name", "summary")
@@ -28,30 +29,20 @@ def vessel_filter(vessel: str) -> tuple[str, list[object]]:
 def query_events(
     obj: Context, kinds: tuple[str, ...] = (), vessel: str | None = None, since: dt.datetime | None = None
 ) -> pa.Table:
-    where: list[str] = ["TRUE"]
-    params: list[object] = []
-    if kinds:
-        where.append(f"kind IN ({', '.join('?' for _ in kinds)})")
-        params += [k.upper() for k in kinds]
-    if vessel:
-        cond, values = vessel_filter(vessel)
-        where.append(cond)
-        params += values
-    if since:
-        where.append("coalesce(\"end\", start) >= ?")
-        params.append(since if since.tzinfo else since.replace(tzinfo=dt.UTC))
+    """The stored events of a selection (:class:`EventFilter`), in time order."""
+    where, params = EventFilter(kinds=kinds, vessels=(vessel,) if vessel else (), since=since).sql()
     con = store_sql.connect(obj.store)
     try:
-        return con.sql(
-            f"SELECT * FROM events WHERE {' AND '.join(where)} ORDER BY start, kind, subject", params=params
-        ).to_arrow_table()
+        sql = f"SELECT * FROM events WHERE {where} ORDER BY start, kind, subject"
+        return con.sql(sql, params=params).to_arrow_table()
     finally:
         con.close()
 
 
 @click.command()
 @click.option("--kind", "kinds", multiple=True, help="Only this kind (repeatable), e.g. DESTINATION_MISMATCH.")
-@click.option("--vessel", help="Only this vessel: MMSI (9 digits) or IMO (7 digits).")
+@click.option("--vessel", help="Only this vessel: MMSI (9 digits) or IMO (7 digits; with every MMSI that broadcast "
+              "it), meetings where it is the other party included.")
 @click.option("--since", type=click.DateTime(), help="Only events ending at or after this time (UTC).")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
 @click.pass_obj

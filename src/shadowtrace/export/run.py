@@ -85,7 +85,7 @@ def export(
     writer = make_writer(fmt, out, store, bom=bom)
     writer.start()
     if what in ("all", "events"):
-        table = read_events(store, selection, vessels)
+        table = read_events(store, selection)
         writer.events(table)
         counts.events = table.num_rows
     if what in ("all", "tracks"):

@@ -19,6 +19,7 @@ import pyarrow as pa
 from shadowtrace.errors import InputError
 from shadowtrace.models.vessels import parse_vessel
 from shadowtrace.store import sql as store_sql
+from shadowtrace.store.event_filter import EventFilter
 from shadowtrace.store.store import Store
 
 _DAY = re.compile(r"date=(\d{4}-\d{2}-\d{2})")
@@ -86,34 +87,16 @@ def resolve_vessels(store: Store, selection: Selection) -> Vessels:
     return Vessels(frozenset(mmsis), imos)
 
 
-def read_events(store: Store, selection: Selection, vessels: Vessels) -> pa.Table:
-    """The stored events of a selection, in time order.
-
-    A vessel's events are those about one of its MMSIs or its IMO number, and the encounters
-    where it is the other party (``details.other.mmsi``).
-    """
-    where, params = ["TRUE"], list[object]()
-    if selection.kinds:
-        where.append(f"kind IN ({', '.join('?' for _ in selection.kinds)})")
-        params += list(selection.kinds)
-    if vessels.mmsis is not None:
-        ids = sorted(vessels.mmsis) or [-1]
-        marks = ", ".join("?" for _ in ids)
-        ors = [f"mmsi IN ({marks})", f"TRY_CAST(json_extract_string(details, '$.other.mmsi') AS BIGINT) IN ({marks})"]
-        params += ids + ids
-        if vessels.imos:
-            ors.append(f"imo IN ({', '.join('?' for _ in vessels.imos)})")
-            params += sorted(vessels.imos)
-        where.append("(" + " OR ".join(ors) + ")")
-    if selection.since:
-        where.append('coalesce("end", start) >= ?')
-        params.append(selection.since)
-    if selection.until:
-        where.append("start < ?")
-        params.append(selection.until)
+def read_events(store: Store, selection: Selection) -> pa.Table:
+    """The stored events of a selection, in time order (:class:`EventFilter`: a vessel's events
+    are those about one of its MMSIs or its IMO number, and the meetings where it is the other
+    party)."""
+    where, params = EventFilter(
+        kinds=selection.kinds, vessels=selection.vessels, since=selection.since, until=selection.until
+    ).sql()
     con = store_sql.connect(store)
     try:
-        sql = f"SELECT * FROM events WHERE {' AND '.join(where)} ORDER BY start, kind, subject, event_id"
+        sql = f"SELECT * FROM events WHERE {where} ORDER BY start, kind, subject, event_id"
         return con.sql(sql, params=params).to_arrow_table()
     finally:
         con.close()

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, HTTPException, Path, Query, Request
 
 from shadowtrace.risk import LABELS
+from shadowtrace.store.event_filter import EventFilter
 from shadowtrace.web import detail
 from shadowtrace.web import queries as q
 from shadowtrace.web.schemas import (
@@ -61,8 +62,8 @@ def api_events(
     limit: LimitQuery = 50,
     offset: OffsetQuery = 0,
 ) -> dict[str, Any]:
-    filters = q.EventFilters(
-        kinds=tuple(kinds), severities=tuple(severities), vessel=vessel, since=since,  # type: ignore[arg-type]
+    filters = EventFilter(
+        kinds=tuple(kinds), severities=tuple(severities), vessels=(vessel,) if vessel else (), since=since,  # type: ignore[arg-type]
         until=until, name=name or None,  # type: ignore[arg-type]
     )
     total, rows = reader(request).read(lambda snap: q.list_events(snap, filters, limit, offset))

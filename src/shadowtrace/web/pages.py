@@ -19,6 +19,7 @@ from starlette.exceptions import HTTPException
 
 from shadowtrace.models.events import SEVERITIES, event_summary
 from shadowtrace.risk import LABELS, LEVELS, VesselRisk
+from shadowtrace.store.event_filter import EventFilter
 from shadowtrace.web import detail
 from shadowtrace.web import queries as q
 from shadowtrace.web.api import reader
@@ -130,7 +131,7 @@ def vessel_page(request: Request, vessel: str) -> HTMLResponse:
     return html(request, "vessel.html", title=f"Vessel {vessel}", **context)
 
 
-def form_filters(form: Mapping[str, Any]) -> tuple[q.EventFilters | None, list[str]]:
+def form_filters(form: Mapping[str, Any]) -> tuple[EventFilter | None, list[str]]:
     """The filters of the events form, or None and what is wrong with it."""
     errors = [f"kind {k!r} is not one of {', '.join(KINDS)}" for k in form["kind"] if k not in KINDS]
     errors += [f"severity {s!r} is not one of {', '.join(SEVERITIES)}" for s in form["severity"] if s not in SEVERITIES]
@@ -146,9 +147,10 @@ def form_filters(form: Mapping[str, Any]) -> tuple[q.EventFilters | None, list[s
             errors.append(f"{key}: {exc}")
     if errors:
         return None, errors
-    return q.EventFilters(
-        kinds=tuple(form["kind"]), severities=tuple(form["severity"]), vessel=form["vessel"] or None,
-        since=times["since"], until=times["until"], name=form["name"] or None,
+    return EventFilter(
+        kinds=tuple(form["kind"]), severities=tuple(form["severity"]),
+        vessels=(form["vessel"],) if form["vessel"] else (), since=times["since"], until=times["until"],
+        name=form["name"] or None,
     ), []
 
 

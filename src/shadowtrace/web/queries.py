@@ -25,6 +25,7 @@ from shadowtrace.models.vessels import parse_vessel
 from shadowtrace.risk import VesselRisk, score_vessels
 from shadowtrace.risk.store import EVENTS_SQL, IDENTITIES_SQL
 from shadowtrace.store import sql as store_sql
+from shadowtrace.store.event_filter import EventFilter
 from shadowtrace.store.store import Store
 
 T = TypeVar("T")
@@ -35,57 +36,8 @@ EVENT_COLUMNS = (
     "round(CAST(score AS DOUBLE), 6) AS score, reasons, details, params_hash, evidence"
 )
 ORDER = 'ORDER BY start, kind, event_id'
-#: the MMSIs that broadcast an IMO number
-_MMSIS_OF_IMO = "SELECT DISTINCT mmsi FROM statics WHERE imo = ? AND mmsi IS NOT NULL"
-#: the MMSIs that broadcast a name like a pattern
-_MMSIS_NAMED = "SELECT DISTINCT mmsi FROM statics WHERE shipname ILIKE ? ESCAPE '\\' AND mmsi IS NOT NULL"
 #: the time bins of the overview chart, by the span of the events
 BINS = (("day", 92), ("week", 3 * 366), ("month", math.inf))
-
-
-@dataclass(frozen=True)
-class EventFilters:
-    """Which events to list; every field validated before it gets here (``web.schemas``)."""
-
-    kinds: tuple[str, ...] = ()
-    severities: tuple[str, ...] = ()
-    vessel: str | None = None  # MMSI (9 digits) or IMO (7, "IMO" optional): the IMO's MMSIs too
-    since: dt.datetime | None = None  # events ending at or after
-    until: dt.datetime | None = None  # events starting at or before
-    name: str | None = None  # part of a name the vessel broadcast (case-insensitive)
-
-    def sql(self) -> tuple[str, list[object]]:
-        """The WHERE condition and its parameters."""
-        where: list[str] = ["TRUE"]
-        params: list[object] = []
-        if self.kinds:
-            where.append(f"kind IN ({', '.join('?' for _ in self.kinds)})")
-            params += self.kinds
-        if self.severities:
-            where.append(f"severity IN ({', '.join('?' for _ in self.severities)})")
-            params += self.severities
-        if self.vessel:
-            column, number = parse_vessel(self.vessel)
-            if column == "imo":
-                where.append(f"(imo = ? OR mmsi IN ({_MMSIS_OF_IMO}))")
-                params += [number, number]
-            else:
-                where.append("mmsi = ?")
-                params.append(number)
-        if self.since:
-            where.append('coalesce("end", start) >= ?')
-            params.append(self.since)
-        if self.until:
-            where.append("start <= ?")
-            params.append(self.until)
-        if self.name:
-            pattern = "%" + self.name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            where.append(f"(vessel_name ILIKE ? ESCAPE '\\' OR mmsi IN ({_MMSIS_NAMED}))")
-            params += [pattern, pattern]
-        return " AND ".join(where), params
-
-    def is_empty(self) -> bool:
-        return self == EventFilters()
 
 
 @dataclass
@@ -158,7 +110,7 @@ def committed_version(store: Store) -> int:
     return int(row["v"])
 
 
-def list_events(snap: Snapshot, filters: EventFilters, limit: int, offset: int) -> tuple[int, list[dict[str, Any]]]:
+def list_events(snap: Snapshot, filters: EventFilter, limit: int, offset: int) -> tuple[int, list[dict[str, Any]]]:
     """(how many events match, one page of them in time order)."""
     where, params = filters.sql()
     with snap.cursor() as cur:
