@@ -344,9 +344,10 @@ def candidate_pairs(points: pl.DataFrame, cell_m: float) -> pl.DataFrame:
     offsets = pl.DataFrame(
         {"_db": [-1, -1, -1, 0, 0, 0, 1, 1, 1], "_dl": [-1, 0, 1] * 3}, schema={"_db": pl.Int64, "_dl": pl.Int64}
     )
-    queries = (
-        cells.select("_i", "mmsi", "step", "lon", "_band")
-        .join(offsets, how="cross")
+    queries = (  # lazy and streamed: the nine neighbours of every point never sit in memory at once
+        cells.lazy()
+        .select("_i", "mmsi", "step", "lon", "_band")
+        .join(offsets.lazy(), how="cross")
         .select(
             "_i",
             "mmsi",
@@ -355,8 +356,9 @@ def candidate_pairs(points: pl.DataFrame, cell_m: float) -> pl.DataFrame:
             _bin=_lon_bin(pl.col("_band") + pl.col("_db"), pl.col("lon"), cell_m, pl.col("_dl")),
         )
     )
-    found = queries.join(keyed, on=["step", "_band", "_bin"], suffix="_o")
-    return found.filter(pl.col("mmsi") < pl.col("mmsi_o")).select("_i", _j="_i_o").unique(maintain_order=True)
+    found = queries.join(keyed.lazy(), on=["step", "_band", "_bin"], suffix="_o")
+    pairs = found.filter(pl.col("mmsi") < pl.col("mmsi_o")).select("_i", _j="_i_o")
+    return pairs.collect(engine="streaming").unique().sort("_i", "_j")
 
 
 def close_pairs(points: pl.DataFrame, max_distance_m: float) -> pl.DataFrame:
