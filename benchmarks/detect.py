@@ -156,20 +156,28 @@ def child_slice_shadowtrace(corpus: Path, vessels: int) -> dict[str, Any]:
     return {"positions": pos.height, "calls": result.calls.height, "seconds": seconds}
 
 
-def child_slice_movingpandas(corpus: Path, vessels: int) -> dict[str, Any]:
-    import datetime as dt
+def _mp_trajectories(pos: Any) -> tuple[Any, float]:
+    """A MovingPandas TrajectoryCollection of the slice's positions, and the time its building began."""
     import warnings
 
     warnings.simplefilter("ignore")
     import geopandas as gpd
     import movingpandas as mpd
 
-    pos, _ = _slice(corpus, vessels)
     frame = pos.select("mmsi", "ts", "lat", "lon").sort("mmsi", "ts").to_pandas()
     t0 = time.perf_counter()
     frame["ts"] = frame["ts"].dt.tz_localize(None)
     gdf = gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy(frame["lon"], frame["lat"]), crs="EPSG:4326")
-    trajectories = mpd.TrajectoryCollection(gdf, traj_id_col="mmsi", t="ts")
+    return mpd.TrajectoryCollection(gdf, traj_id_col="mmsi", t="ts"), t0
+
+
+def child_slice_movingpandas(corpus: Path, vessels: int) -> dict[str, Any]:
+    import datetime as dt
+
+    import movingpandas as mpd
+
+    pos, _ = _slice(corpus, vessels)
+    trajectories, t0 = _mp_trajectories(pos)
     t1 = time.perf_counter()
     detector = mpd.TrajectoryStopDetector(trajectories)
     stops = detector.get_stop_time_ranges(max_diameter=MP_DIAMETER_M, min_duration=dt.timedelta(hours=MP_DURATION_H))
@@ -196,18 +204,11 @@ def child_gaps_shadowtrace(corpus: Path, vessels: int) -> dict[str, Any]:
 
 def child_gaps_movingpandas(corpus: Path, vessels: int) -> dict[str, Any]:
     import datetime as dt
-    import warnings
 
-    warnings.simplefilter("ignore")
-    import geopandas as gpd
     import movingpandas as mpd
 
     pos, _ = _slice(corpus, vessels)
-    frame = pos.select("mmsi", "ts", "lat", "lon").sort("mmsi", "ts").to_pandas()
-    t0 = time.perf_counter()
-    frame["ts"] = frame["ts"].dt.tz_localize(None)
-    gdf = gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy(frame["lon"], frame["lat"]), crs="EPSG:4326")
-    trajectories = mpd.TrajectoryCollection(gdf, traj_id_col="mmsi", t="ts")
+    trajectories, t0 = _mp_trajectories(pos)
     t1 = time.perf_counter()
     parts = mpd.ObservationGapSplitter(trajectories).split(gap=dt.timedelta(hours=GAP_H))
     t2 = time.perf_counter()

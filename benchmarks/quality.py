@@ -106,13 +106,18 @@ def run_one(scenario: str, seed: int, vessels: int, days: float) -> dict[str, ob
             "true_port": true_port, "transfers": transfers, "detect_s": seconds}
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+def fleet_args(description: str | None) -> argparse.Namespace:
+    """The simulated fleets a quality benchmark runs on: scenarios, seeds, vessels, days."""
+    ap = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--scenarios", default="sea-of-japan,baltic")
     ap.add_argument("--seeds", type=int, default=5)
     ap.add_argument("--vessels", type=int, default=60)
     ap.add_argument("--days", type=float, default=14)
-    args = ap.parse_args()
+    return ap.parse_args()
+
+
+def main() -> None:
+    args = fleet_args(__doc__)
     totals: dict[str, list[int]] = {k: [0, 0, 0, 0] for k in KINDS}  # expected, found, false, on look-alikes
     calls = [0, 0]
     true_port = [0, 0]

@@ -15,7 +15,6 @@ kind but PORT_CALL weighing 1, no decay, no saturation).
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 import tempfile
@@ -24,6 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
+from quality import fleet_args  # benchmarks/, the script's own folder
 from shadowtrace.detectors.run import detect
 from shadowtrace.pipeline.ingest import ingest
 from shadowtrace.risk import RiskParams
@@ -65,12 +65,7 @@ def summary(runs: list[list[tuple[float, str]]], medium: float | None = None) ->
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--scenarios", default="sea-of-japan,baltic")
-    ap.add_argument("--seeds", type=int, default=5)
-    ap.add_argument("--vessels", type=int, default=60)
-    ap.add_argument("--days", type=float, default=14)
-    args = ap.parse_args()
+    args = fleet_args(__doc__)
     runs: dict[str, list[list[tuple[float, str]]]] = {"score": [], "no_jump": [], "count": []}
     for scenario in args.scenarios.split(","):
         for seed in range(args.seeds):
